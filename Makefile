@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both install what they need on first use.
+
+PYTHON ?= python3
+VENV := backend/.venv
+PY := $(VENV)/bin/python
+BACKEND_STAMP := $(VENV)/.installed
+FRONTEND_STAMP := frontend/node_modules/.installed
+
+.PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean
+
+help:
+	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
+	@echo "make test   run every test (backend, frontend, end-to-end)"
+	@echo "make seed   fill the database with demo tickets"
+
+$(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r backend/requirements-dev.txt
+	touch $@
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BACKEND_STAMP) $(FRONTEND_STAMP)
+
+migrate: $(BACKEND_STAMP)
+	cd backend && ../$(PY) manage.py migrate --noinput
+
+run: install migrate
+	scripts/run.sh
+
+seed: migrate
+	cd backend && ../$(PY) manage.py seed_tickets
+
+test: backend-test frontend-test e2e-test
+
+backend-test: $(BACKEND_STAMP)
+	cd backend && ../$(PY) -m pytest
+
+frontend-test: $(FRONTEND_STAMP)
+	cd frontend && npm test
+
+e2e-test: install
+	scripts/e2e.sh
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist backend/db.sqlite3
