@@ -199,7 +199,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema_hooks.document_common_responses",
+        "config.schema.document_common_responses",
     ],
 }
 

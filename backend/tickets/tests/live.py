@@ -73,7 +73,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start:\n{self.log()}")
             try:
-                http("GET", f"{self.url}/api/schema/", timeout=2)
+                http("GET", f"{self.url}/api/ready-check/", timeout=10)  # a JSON 404: no database, no schema
                 return self
             except OSError:
                 time.sleep(0.2)

@@ -228,3 +228,14 @@ def test_twenty_injection_attempts_reach_the_llm_only_as_delimited_data(api, fak
         # The description itself, trimmed, capped and without tags, otherwise unaltered.
         assert inner == TAG_LOOKALIKE.sub("", text.strip()[: llm_service.MAX_DESCRIPTION_CHARS])
         assert inner not in system["content"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_cold_worker_answers_concurrent_schema_requests():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with FakeLLM() as fake, Gunicorn(live_env(fake), workers=1, threads=8) as server:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: http("GET", f"{server.url}/api/schema/")[0], range(8)))
+    assert statuses == [200] * 8

@@ -1,9 +1,26 @@
-"""Schema post-processing: the statuses every operation can answer with, and
-request bodies that say what the API enforces (no unknown fields).
+"""The OpenAPI schema's view and post-processing.
 
-These answers come from middleware, parsers and the exception handler rather
-than from a view, so no single @extend_schema would list them everywhere.
+The post-processing hook adds the statuses every operation can answer with,
+and says what the API enforces on request bodies (no unknown fields). Those
+answers come from middleware, parsers and the exception handler rather than
+from a view, so no single @extend_schema would list them everywhere.
 """
+import threading
+
+from drf_spectacular.views import SpectacularAPIView
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular loads its extensions lazily on the first schema, and two
+    threads doing that at once in a fresh worker crash one of them (a 500).
+    Generating one schema at a time per process avoids that race."""
+
+    _lock = threading.Lock()
+
+    def get(self, request, *args, **kwargs):
+        with self._lock:
+            return super().get(request, *args, **kwargs)
+
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 DETAIL = {"$ref": "#/components/schemas/Detail"}
