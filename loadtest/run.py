@@ -233,7 +233,7 @@ def main() -> int:
     for name, row in rows.items():
         print(f"{name:<18}{row['Request Count']:>10}{row['Failure Count']:>10}{row['50%']:>11}"
               f"{row['95%']:>9}{row['99%']:>9}{float(row['Requests/s']):>9.1f}")
-    print(f"statuses: {json.dumps({k: v for k, v in sorted(statuses.items()) if 'xx' in k or k == 'no answer'})}")
+    print(f"statuses of every answer, those finished while stopping included: {json.dumps({k: v for k, v in sorted(statuses.items()) if 'xx' in k or k == 'no answer'})}")
     print(f"errors: {failures} failed requests, {server_errors} 5xx")
     print(f"rows: {check['created']} created, {check['patched']} patched; lost {len(check['lost'])}, "
           f"wrong content {len(check['wrong'])}")

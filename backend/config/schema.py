@@ -7,6 +7,7 @@ from a view, so no single @extend_schema would list them everywhere.
 """
 import threading
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 
@@ -17,6 +18,7 @@ class SchemaView(SpectacularAPIView):
 
     _lock = threading.Lock()
 
+    @extend_schema(exclude=True)  # as SERVE_INCLUDE_SCHEMA=False does for the parent
     def get(self, request, *args, **kwargs):
         with self._lock:
             return super().get(request, *args, **kwargs)

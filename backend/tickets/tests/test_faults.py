@@ -1,6 +1,7 @@
 """Faults against a live gunicorn: a misbehaving LLM, a database that stops and
 comes back, and concurrent updates of one ticket."""
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 
 from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, Gunicorn, ThrowawayPostgres, database_url, http
+from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -126,12 +127,13 @@ def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     assert set(statuses) == {200}
 
 
+@pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="PostgreSQL server binaries not found (set PG_BIN)")
 def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
     with ThrowawayPostgres() as pg:
         url = pg.url
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput"], cwd=BACKEND_DIR, check=True,
-            capture_output=True, env={**__import__("os").environ, "DATABASE_URL": url},
+            capture_output=True, env={**os.environ, "DATABASE_URL": url},
         )
         env = {"DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "2", "OPENAI_API_KEY": ""}
         with Gunicorn(env, workers=2, threads=4) as server:
