@@ -67,5 +67,5 @@ test: load-smoke
 # Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
 audit: $(BACKEND_STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1
-	$(PY) -m pip_audit -r backend/requirements.txt
+	$(PY) -m pip_audit --strict -r backend/requirements.txt
 	if [ -f frontend/package-lock.json ]; then cd frontend && npm audit --omit=dev; fi

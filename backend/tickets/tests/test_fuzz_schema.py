@@ -83,3 +83,20 @@ def test_every_operation_answers_within_its_schema(case, ticket_ids):
         # schema, but only the server's own tokens are accepted.
         excluded.append(positive_data_acceptance)
     case.validate_response(response, excluded_checks=excluded)
+
+
+@pytest.mark.django_db
+def test_every_status_the_api_can_return_is_documented(api):
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    documented = {(path, method): set(op["responses"]) for path, item in paths.items() for method, op in item.items()}
+    expected = {
+        ("/api/tickets/", "get"): {"200", "400", "503"},
+        ("/api/tickets/", "post"): {"201", "400", "413", "415", "503"},
+        ("/api/tickets/{id}/", "get"): {"200", "404", "503"},
+        ("/api/tickets/{id}/", "patch"): {"200", "400", "404", "413", "415", "503"},
+        ("/api/tickets/stats/", "get"): {"200", "503"},
+        ("/api/tickets/classify/", "post"): {"200", "400", "413", "415", "429", "503"},
+    }
+    assert set(documented) == set(expected)
+    for operation, statuses in expected.items():
+        assert statuses <= documented[operation], operation

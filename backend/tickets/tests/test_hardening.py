@@ -239,3 +239,22 @@ def test_a_cold_worker_answers_concurrent_schema_requests():
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(lambda _: http("GET", f"{server.url}/api/schema/")[0], range(8)))
     assert statuses == [200] * 8
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_the_throttle_keys_on_the_address_the_proxy_saw(api, fake_llm, settings, monkeypatch):
+    """With NUM_PROXIES=1 the proxy's own entry (the last) counts; whatever a
+    client puts before it in X-Forwarded-For changes nothing."""
+    from rest_framework.throttling import ScopedRateThrottle
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"classify": "3/minute"})
+    codes = [
+        api.post("/api/tickets/classify/", {"description": f"text {n}"}, format="json",
+                 HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7").status_code
+        for n in range(5)
+    ]
+    other_client = api.post("/api/tickets/classify/", {"description": "x"}, format="json",
+                            HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.8").status_code
+    assert codes == [200, 200, 200, 429, 429]
+    assert other_client == 200
