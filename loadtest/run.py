@@ -48,6 +48,8 @@ def parse_args():
     parser.add_argument("--llm-fail-rate", type=float, default=0.05)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--without-plain-list", action="store_true",
+                        help="browse only with paging parameters (the plain array returns the whole table)")
     return parser.parse_args()
 
 
@@ -156,7 +158,8 @@ def memory_verdict(samples) -> tuple[bool, str]:
     mib = 1024 * 1024
     ok = late <= warm * 1.5 + 32 * mib
     return ok, (f"workers' RSS {rss[0] / mib:.0f} MiB at start, {warm / mib:.0f} MiB after warm-up, "
-                f"{late / mib:.0f} MiB at the end, peak {max(rss) / mib:.0f} MiB ({len(rss)} samples)")
+                f"{late / mib:.0f} MiB at the end ({(late - warm) / warm:+.0%}), peak {max(rss) / mib:.0f} MiB "
+                f"({len(rss)} samples)")
 
 
 def main() -> int:
@@ -197,7 +200,8 @@ def main() -> int:
                  "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.duration,
                  "--host", server.url, "--only-summary", "--csv", str(workdir / "locust"),
                  "--exit-code-on-error", "0", "--stop-timeout", "10", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**os.environ, "LOAD_RECORD": str(record_path)},
+                cwd=ROOT, env={**os.environ, "LOAD_RECORD": str(record_path),
+                                  "LOAD_PLAIN_LIST": "0" if args.without_plain_list else "1"},
                 capture_output=True, text=True,
             )
             elapsed = time.monotonic() - started
@@ -226,7 +230,8 @@ def main() -> int:
     failures = int(total["Failure Count"])
     stats_ok = status == 200 and stats_match(api_stats, check["sql"])
 
-    print(f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s) against gunicorn "
+    print(f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s)"
+          f"{', paged lists only' if args.without_plain_list else ''} against gunicorn "
           f"{args.workers} workers x {args.threads} threads on PostgreSQL; fake LLM delay {args.llm_delay}s, "
           f"fails {args.llm_fail_rate:.0%}")
     print(f"{'endpoint':<18}{'requests':>10}{'failures':>10}{'median ms':>11}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
@@ -239,7 +244,7 @@ def main() -> int:
           f"wrong content {len(check['wrong'])}")
     print(f"stats vs SQL: {'equal' if stats_ok else 'DIFFERENT'} (total {api_stats.get('total_tickets')}, "
           f"SQL {check['sql']['total_tickets']})")
-    print(f"memory: {memory_text}: {'flat' if memory_ok else 'GROWING'}")
+    print(f"memory: {memory_text}: {'within bounds' if memory_ok else 'GROWING'}")
 
     problems = []
     if server_errors or failures:
