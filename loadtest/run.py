@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -218,6 +219,9 @@ def main() -> int:
     if locust.returncode != 0:
         print(locust.stdout[-3000:], locust.stderr[-3000:])
         print("locust failed")
+        if not args.keep_database:
+            recreate_database(maintenance_url, db_name, drop_only=True)
+        shutil.rmtree(workdir, ignore_errors=True)
         return 1
     rows = read_locust_stats(workdir / "locust")
     total = rows["Aggregated"]
@@ -225,6 +229,7 @@ def main() -> int:
     check = verify_database(db_url, record_path)
     if not args.keep_database:
         recreate_database(maintenance_url, db_name, drop_only=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     memory_ok, memory_text = memory_verdict(sampler.samples)
     server_errors = statuses.get("5xx", 0)
     failures = int(total["Failure Count"])

@@ -62,6 +62,7 @@ class Gunicorn:
             "--access-logfile", "-", "--error-logfile", "-",
         ]
         self.process: subprocess.Popen | None = None
+        self._final_log: str | None = None
 
     def __enter__(self) -> Gunicorn:
         log = open(self.log_path, "wb")
@@ -88,8 +89,14 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        if self._final_log is None and self.log_path.exists():
+            self._final_log = self.log()
+            self.log_path.unlink()
 
     def log(self) -> str:
+        """Everything gunicorn and the app printed (kept after the server stops)."""
+        if self._final_log is not None:
+            return self._final_log
         return self.log_path.read_text(errors="replace")
 
     def worker_pids(self) -> list[int]:
