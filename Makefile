@@ -35,7 +35,7 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test frontend-test e2e-test smoke-run
+test: backend-test frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
 	cd backend && ../$(PY) -m pytest
@@ -50,6 +50,11 @@ e2e-test: install
 .PHONY: smoke-run
 smoke-run:
 	scripts/smoke-run.sh
+
+# The frontend image's build, serve and `npm test` steps, run without Docker.
+.PHONY: frontend-image-test
+frontend-image-test:
+	scripts/smoke-frontend-image.sh
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist backend/db.sqlite3

@@ -82,9 +82,10 @@ done
 echo "smoke-run: both answered after $((SECONDS - started))s (installs included)"
 
 [ "$(curl -fsS "$api")" = "[]" ] || fail "GET $api is not the empty ticket list"
-curl -fsS "$app" | grep -q 'id="root"' || fail "GET $app is not the app's page"
-curl -fsS -o /dev/null -D - -H "Origin: http://localhost:${frontend_port}" "$api" \
-  | grep -qi "^access-control-allow-origin: http://localhost:${frontend_port}" \
+page="$(curl -fsS "$app")" || fail "GET $app failed"
+grep -q 'id="root"' <<<"$page" || fail "GET $app is not the app's page"
+headers="$(curl -fsS -o /dev/null -D - -H "Origin: http://localhost:${frontend_port}" "$api")" || fail "GET $api failed"
+grep -qi "^access-control-allow-origin: http://localhost:${frontend_port}" <<<"$headers" \
   || fail "the API does not allow the app's origin http://localhost:${frontend_port}"
 [ -f "$work/repo/backend/db.sqlite3" ] || fail "the embedded SQLite database was not created"
 echo "smoke-run: API $api and app $app answer; the app's origin may call the API"
