@@ -3,7 +3,7 @@
 import axios from 'axios';
 import { API_URL, PAGE_SIZE } from '../config';
 
-const http = axios.create({
+export const http = axios.create({
   baseURL: `${API_URL}/api`,
   timeout: 20000,
   headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
