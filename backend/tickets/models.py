@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils import timezone
+
+
+class Category(models.TextChoices):
+    BILLING = "billing", "Billing"
+    TECHNICAL = "technical", "Technical"
+    ACCOUNT = "account", "Account"
+    GENERAL = "general", "General"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class TicketQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+
+class Ticket(models.Model):
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    priority = models.CharField(max_length=20, choices=Priority.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Set by the server; a default rather than auto_now_add so that imports and
+    # demo data can carry their real creation time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list's order, and each filter followed by that order, so a
+            # filtered first page is an index walk rather than a sort.
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_created_idx"),
+            models.Index(fields=["category", "-created_at", "-id"], name="ticket_category_created_idx"),
+            models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=Category.values), name="ticket_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(priority__in=Priority.values), name="ticket_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="ticket_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"

@@ -1,0 +1,155 @@
+"""The list's three shapes.
+
+- no paging parameter: the brief's plain JSON array;
+- `limit` / `offset`: a page with an exact `count`;
+- `page_size` / `cursor`: keyset pages for scrolling, with no per-page count,
+  so the millionth row costs what the first does.
+"""
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination, LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+MAX_PAGE_SIZE = 200
+
+
+class TicketLimitOffsetPagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = MAX_PAGE_SIZE
+
+    def get_limit(self, request):
+        return _positive_int_param(request, self.limit_query_param, self.max_limit) or self.default_limit
+
+    def get_offset(self, request):
+        raw = request.query_params.get(self.offset_query_param)
+        if raw in (None, ""):
+            return 0
+        try:
+            offset = int(raw)
+        except ValueError:
+            offset = -1
+        if offset < 0:
+            raise ValidationError({"offset": ["Must be a whole number of 0 or more."]})
+        return offset
+
+
+class TicketCursorPagination(BasePagination):
+    """Keyset pagination over (created_at, id), newest first."""
+
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+    default_page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = (
+            _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE)
+            or self.default_page_size
+        )
+        position, reverse = self._decode(request.query_params.get(self.cursor_query_param))
+
+        if position is None:
+            rows = list(queryset.order_by("-created_at", "-id")[: self.page_size + 1])
+            has_more, has_before = len(rows) > self.page_size, False
+            rows = rows[: self.page_size]
+        elif not reverse:
+            created_at, pk = position
+            # The first condition bounds the index range; the second breaks ties.
+            rows = list(
+                queryset.filter(created_at__lte=created_at)
+                .filter(Q(created_at__lt=created_at) | Q(id__lt=pk))
+                .order_by("-created_at", "-id")[: self.page_size + 1]
+            )
+            has_more, has_before = len(rows) > self.page_size, True
+            rows = rows[: self.page_size]
+        else:
+            created_at, pk = position
+            rows = list(
+                queryset.filter(created_at__gte=created_at)
+                .filter(Q(created_at__gt=created_at) | Q(id__gt=pk))
+                .order_by("created_at", "id")[: self.page_size + 1]
+            )
+            has_before = len(rows) > self.page_size
+            rows = list(reversed(rows[: self.page_size]))
+            has_more = True
+
+        self.next_position = _position(rows[-1]) if rows and has_more else None
+        self.previous_position = _position(rows[0]) if rows and has_before else None
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "next": self._link(self.next_position, reverse=False),
+                "previous": self._link(self.previous_position, reverse=True),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def _link(self, position, *, reverse):
+        url = self.request.build_absolute_uri()
+        if position is None:
+            return None
+        token = json.dumps({"t": position[0], "i": position[1], "r": reverse}, separators=(",", ":"))
+        encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+        return replace_query_param(url, self.cursor_query_param, encoded)
+
+    def _decode(self, raw):
+        if not raw:
+            return None, False
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            created_at = datetime.fromisoformat(data["t"])
+            pk = int(data["i"])
+            reverse = bool(data.get("r", False))
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, AttributeError):
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
+        if created_at.tzinfo is None:
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        return (created_at, pk), reverse
+
+
+def _position(ticket):
+    return (ticket.created_at.isoformat(), ticket.pk)
+
+
+def _positive_int_param(request, name, maximum):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValidationError({name: ["Must be a whole number of 1 or more."]})
+    return min(value, maximum)
+
+
+def paginator_for(request):
+    """The paginator the request asks for, or None for the plain array."""
+    params = request.query_params
+    if "limit" in params or "offset" in params:
+        return TicketLimitOffsetPagination()
+    if "page_size" in params or "cursor" in params:
+        return TicketCursorPagination()
+    return None
+

@@ -1,0 +1,75 @@
+"""Input and output shapes of the ticket API."""
+from rest_framework import serializers
+
+from .models import Category, Priority, Ticket
+
+
+class StrictFieldsMixin:
+    """Reject fields the client may not send, instead of silently ignoring them:
+    unknown names and read-only fields such as `id` and `created_at`."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name in data:
+                field = self.fields.get(name)
+                if field is None:
+                    errors[name] = ["Unknown field."]
+                elif field.read_only:
+                    errors[name] = ["This field is read-only."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Ticket
+        fields = ["id", "title", "description", "category", "priority", "status", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {
+            "title": {"trim_whitespace": True},
+            "description": {"trim_whitespace": True},
+        }
+
+
+class ClassifyRequestSerializer(serializers.Serializer):
+    description = serializers.CharField(help_text="The ticket description to classify.")
+
+
+class ClassifyResponseSerializer(serializers.Serializer):
+    suggested_category = serializers.ChoiceField(choices=Category.choices)
+    suggested_priority = serializers.ChoiceField(choices=Priority.choices)
+    note = serializers.CharField(
+        required=False, help_text="Present when the defaults were used because the LLM gave no usable answer."
+    )
+
+
+class BreakdownByPriority(serializers.Serializer):
+    low = serializers.IntegerField()
+    medium = serializers.IntegerField()
+    high = serializers.IntegerField()
+    critical = serializers.IntegerField()
+
+
+class BreakdownByCategory(serializers.Serializer):
+    billing = serializers.IntegerField()
+    technical = serializers.IntegerField()
+    account = serializers.IntegerField()
+    general = serializers.IntegerField()
+
+
+class TicketStatsSerializer(serializers.Serializer):
+    total_tickets = serializers.IntegerField()
+    open_tickets = serializers.IntegerField()
+    avg_tickets_per_day = serializers.FloatField()
+    priority_breakdown = BreakdownByPriority()
+    category_breakdown = BreakdownByCategory()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,129 @@
+"""The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from . import llm_service
+from .filters import TicketFilter
+from .pagination import paginator_for
+from .selectors import ticket_list, ticket_stats
+from .serializers import (
+    ClassifyRequestSerializer,
+    ClassifyResponseSerializer,
+    DetailSerializer,
+    ErrorSerializer,
+    TicketSerializer,
+    TicketStatsSerializer,
+)
+from .services import ticket_create, ticket_update
+
+DESCRIPTION_REQUIRED = {"error": "Description is required"}
+
+VALIDATION_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Invalid input: field names mapped to lists of messages.",
+    examples=[
+        OpenApiExample(
+            "Invalid choice",
+            value={"title": ["This field is required."], "category": ['"invalid" is not a valid choice.']},
+        )
+    ],
+)
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="No ticket has this id.")
+TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is over the size limit.")
+PAGING_PARAMETERS = [
+    OpenApiParameter("limit", int, description="Page size for an offset page with an exact `count` (max 200)."),
+    OpenApiParameter("offset", int, description="Rows to skip, with `limit`."),
+    OpenApiParameter("page_size", int, description="Page size for keyset pages without a count (max 200)."),
+    OpenApiParameter("cursor", str, description="The position from a keyset page's `next` or `previous` link."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List tickets, newest first",
+        description="A plain array without paging parameters; an offset page with `limit`/`offset`; "
+        "a keyset page with `page_size`/`cursor`.",
+        parameters=PAGING_PARAMETERS,
+        responses={200: TicketSerializer(many=True), 400: VALIDATION_ERROR},
+    ),
+    create=extend_schema(
+        summary="Create a ticket",
+        responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE},
+    ),
+    retrieve=extend_schema(summary="Get one ticket", responses={200: TicketSerializer, 404: NOT_FOUND}),
+    partial_update=extend_schema(
+        summary="Update some fields of a ticket",
+        responses={200: TicketSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND, 413: TOO_LARGE},
+    ),
+)
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    throttle_scope = None  # set on the classify action only
+
+    def get_queryset(self):
+        return ticket_list()
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = paginator_for(self.request) if self.action == "list" else None
+        return self._paginator
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = ticket_create(**serializer.validated_data)
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        serializer = self.get_serializer(ticket, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        ticket = ticket_update(ticket=ticket, data=serializer.validated_data)
+        return Response(self.get_serializer(ticket).data)
+
+    @extend_schema(
+        summary="Ticket statistics",
+        responses={200: TicketStatsSerializer},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def stats(self, request):
+        return Response(ticket_stats())
+
+    @extend_schema(
+        summary="Suggest a category and priority (AI)",
+        description="Asks the configured LLM. Without an API key, or when the LLM gives no usable "
+        "answer in time, the defaults are returned with a `note`.",
+        request=ClassifyRequestSerializer,
+        responses={
+            200: ClassifyResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="The description is missing or blank."),
+            413: TOO_LARGE,
+            429: OpenApiResponse(DetailSerializer, description="Too many classify calls from this client."),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        pagination_class=None,
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="classify",
+    )
+    def classify(self, request):
+        data = request.data
+        description = data.get("description") if isinstance(data, dict) else None
+        if not isinstance(description, str) or not description.strip():
+            return Response(DESCRIPTION_REQUIRED, status=status.HTTP_400_BAD_REQUEST)
+        suggestion = llm_service.classify_description(description=description.strip())
+        return Response(suggestion.as_response())

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Start the API on :8000 and the app on :3000 together; Ctrl-C stops both.
+# Called by `make run`, which installs dependencies and migrates first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BACKEND_PORT="${BACKEND_PORT:-8000}"
+FRONTEND_PORT="${FRONTEND_PORT:-3000}"
+export REACT_APP_API_URL="${REACT_APP_API_URL:-http://localhost:${BACKEND_PORT}}"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  echo "Database: embedded SQLite (backend/db.sqlite3). Set DATABASE_URL to use PostgreSQL."
+else
+  echo "Database: ${DATABASE_URL%%\?*}" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#'
+fi
+
+set -m  # each server in its own process group, so stopping it stops its children
+(cd backend && exec .venv/bin/python manage.py runserver "0.0.0.0:${BACKEND_PORT}") &
+pids+=($!)
+(cd frontend && exec npm start -- --port "${FRONTEND_PORT}") &
+pids+=($!)
+set +m
+
+echo "API: http://localhost:${BACKEND_PORT}/api/tickets/   App: http://localhost:${FRONTEND_PORT}   (Ctrl-C stops both)"
+# Stop everything as soon as either server exits.
+wait -n "${pids[@]}"
