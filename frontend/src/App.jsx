@@ -6,6 +6,7 @@ import TicketForm from './components/TicketForm';
 import TicketList from './components/TicketList';
 import { useClassify } from './hooks/useClassify';
 import { useDebouncedValue } from './hooks/useDebouncedValue';
+import { useNewArrivals } from './hooks/useNewArrivals';
 import { useStats } from './hooks/useStats';
 import { useTickets } from './hooks/useTickets';
 import { hasActiveFilters, useUrlFilters } from './hooks/useUrlFilters';
@@ -27,16 +28,18 @@ export default function App() {
   const stats = useStats();
   const classifier = useClassify();
   const [hiddenTicket, setHiddenTicket] = useState(null);
+  const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
 
   const { create, update } = tickets;
   const { refresh: refreshStats } = stats;
 
   const handleCreate = useCallback(async (fields) => {
     const result = await create(fields);
+    noteOwnCreate();
     setHiddenTicket(result.visible ? null : result.ticket);
     refreshStats();
     return result;
-  }, [create, refreshStats]);
+  }, [create, refreshStats, noteOwnCreate]);
 
   const handleChangeTicket = useCallback(async (id, changes) => {
     await update(id, changes);
@@ -91,6 +94,14 @@ export default function App() {
                 Ticket #{hiddenTicket.id} was created but the current filters hide it.
               </span>
               <button type="button" className="link-button" onClick={handleClearFilters}>Clear filters</button>
+            </div>
+          ) : null}
+          {arrivals > 0 ? (
+            <div className="notice" role="status">
+              <span>
+                {arrivals === 1 ? '1 new ticket has' : `${arrivals} new tickets have`} arrived since the list was loaded.
+              </span>
+              <button type="button" className="link-button" onClick={tickets.reload}>Show new tickets</button>
             </div>
           ) : null}
           <TicketList

@@ -70,7 +70,7 @@ export function toApiError(error) {
   if (axios.isCancel(error)) return error;
   const response = error && error.response;
   if (!response) {
-    return new ApiError(`Cannot reach the ticket service at ${API_URL}. Check that it is running.`, {
+    return new ApiError(`Cannot reach the ticket service at ${API_URL}. Check that it is running and accepts requests from this page.`, {
       status: 0,
       cause: error,
     });

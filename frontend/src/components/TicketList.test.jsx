@@ -188,3 +188,45 @@ describe('ticket list', () => {
     expect(await screen.findByRole('list', { name: 'Tickets' })).toBeInTheDocument();
   });
 });
+
+describe('tickets created elsewhere', () => {
+  it('offers to show tickets that arrived after the list was loaded', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('list', { name: 'Tickets' });
+    await waitFor(() => expect(api.getStats).toHaveBeenCalledTimes(1));
+    expect(screen.queryByText(/arrived since the list was loaded/)).not.toBeInTheDocument();
+
+    // Another agent creates a ticket; the next statistics refresh notices.
+    api.getStats.mockResolvedValue({ ...STATS, total_tickets: 3, open_tickets: 3 });
+    api.listTickets.mockResolvedValue({ results: [ticket(3), ticket(2), ticket(1)], nextCursor: null });
+    api.updateTicket.mockResolvedValue(ticket(1, { priority: 'high' }));
+    await user.selectOptions(within(cardFor('Ticket 1')).getByLabelText('Priority'), 'high');
+
+    expect(await screen.findByText('1 new ticket has arrived since the list was loaded.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show new tickets' }));
+    await waitFor(() => expect(screen.getAllByRole('article')).toHaveLength(3));
+    expect(screen.queryByText(/arrived since the list was loaded/)).not.toBeInTheDocument();
+  });
+
+  it("does not count the agent's own new ticket as an arrival", async () => {
+    const user = userEvent.setup();
+    api.createTicket.mockResolvedValue(ticket(3, { title: 'Mine', category: 'general', priority: 'low' }));
+    render(<App />);
+    await screen.findByRole('list', { name: 'Tickets' });
+    await waitFor(() => expect(api.getStats).toHaveBeenCalledTimes(1));
+    api.getStats.mockResolvedValue({ ...STATS, total_tickets: 3 });
+
+    const form = screen.getByRole('form', { name: 'New ticket' });
+    await user.type(within(form).getByLabelText('Title'), 'Mine');
+    await user.type(within(form).getByLabelText('Description'), 'A question about how things work');
+    await user.tab();
+    await waitFor(() => expect(within(form).getByLabelText(/Category/)).toHaveValue('general'));
+    await user.click(within(form).getByRole('button', { name: 'Create ticket' }));
+
+    await waitFor(() => expect(api.getStats).toHaveBeenCalledTimes(2));
+    const statsRegion = screen.getByRole('region', { name: 'Statistics' });
+    await waitFor(() => expect(within(statsRegion).getByText('Total').nextElementSibling).toHaveTextContent('3'));
+    expect(screen.queryByText(/arrived since the list was loaded/)).not.toBeInTheDocument();
+  });
+});

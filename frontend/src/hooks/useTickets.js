@@ -54,6 +54,7 @@ export function useTickets(filters) {
   const pageControllerRef = useRef(null);
   const loadingMoreRef = useRef(false);
   const updateSeqRef = useRef({});
+  const [version, setVersion] = useState(0); // counts fresh loads of the first page
 
   useEffect(() => {
     const controller = new AbortController();
@@ -63,6 +64,7 @@ export function useTickets(filters) {
     listTickets({ filters: activeFilters, signal: controller.signal }).then(
       (page) => {
         setState({ ...INITIAL, status: 'ready', tickets: page.results, nextCursor: page.nextCursor });
+        setVersion((v) => v + 1);
       },
       (error) => {
         if (isCancelled(error)) return;
@@ -150,6 +152,7 @@ export function useTickets(filters) {
   return {
     ...state,
     hasMore: Boolean(state.nextCursor),
+    version,
     rowState,
     reload,
     loadMore,
