@@ -4,14 +4,21 @@
 # OpenAI-compatible server. Everything it starts is stopped on exit.
 #
 # Needs: backend/.venv (make install), PostgreSQL on 127.0.0.1:5432.
-# Environment: E2E_PG_URL (server URL without a database name,
-# default postgresql://postgres@127.0.0.1:5432), CHROMIUM_PATH (default /usr/bin/chromium).
+# Environment: E2E_PG_URL (server URL without a database name; by default the
+# server of a PostgreSQL DATABASE_URL, else postgresql://postgres@127.0.0.1:5432),
+# CHROMIUM_PATH (default /usr/bin/chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 PY="$ROOT/backend/.venv/bin/python"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-PG_URL="${E2E_PG_URL:-postgresql://postgres@127.0.0.1:5432}"
+PG_URL="${E2E_PG_URL:-}"
+if [ -z "$PG_URL" ]; then
+  case "${DATABASE_URL:-}" in
+    postgres://*/*|postgresql://*/*) [[ "$DATABASE_URL" == *\?* ]] || PG_URL="${DATABASE_URL%/*}" ;;
+  esac
+fi
+PG_URL="${PG_URL:-postgresql://postgres@127.0.0.1:5432}"
 PG_URL="${PG_URL%/}"
 DB_NAME="tickets_e2e_$$_${RANDOM}"
 LOG_DIR="$ROOT/frontend/test-results/e2e-logs"
