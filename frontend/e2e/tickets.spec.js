@@ -181,3 +181,29 @@ test('says the API is unreachable and recovers on Retry', async ({ page, console
   expect(unexpected).toEqual([]);
   consoleErrors.length = 0;
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('fits the screen and still creates and updates tickets', async ({ page }) => {
+    await page.goto('/');
+    await expect(statsRegion(page).getByText(/^Updated/)).toBeVisible();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+
+    const title = unique('Phone login');
+    const form = page.getByRole('form', { name: 'New ticket' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByLabel('Description').fill('I cannot login to my account from the mobile site');
+    await form.getByLabel('Description').blur();
+    await expect(form.getByLabel('Category')).toHaveValue('account');
+    await expect(form.getByLabel('Priority')).toHaveValue('high');
+    await form.getByRole('button', { name: 'Create ticket' }).click();
+
+    const card = page.getByRole('article', { name: title });
+    await expect(card).toBeVisible();
+    await card.getByLabel('Status').selectOption('resolved');
+    await expect(card.locator('.chip--status')).toHaveText('Resolved');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});

@@ -230,3 +230,23 @@ describe('tickets created elsewhere', () => {
     expect(screen.queryByText(/arrived since the list was loaded/)).not.toBeInTheDocument();
   });
 });
+
+describe('creating under filters', () => {
+  it('says when the current filters hide the new ticket', async () => {
+    const user = userEvent.setup();
+    window.history.replaceState(null, '', '/?category=billing');
+    api.createTicket.mockResolvedValue(ticket(9, { title: 'Elsewhere', category: 'general', priority: 'low' }));
+    render(<App />);
+    await screen.findByRole('list', { name: 'Tickets' });
+
+    const form = screen.getByRole('form', { name: 'New ticket' });
+    await user.type(within(form).getByLabelText('Title'), 'Elsewhere');
+    await user.type(within(form).getByLabelText('Description'), 'A question about how things work');
+    await user.tab();
+    await waitFor(() => expect(within(form).getByLabelText(/Category/)).toHaveValue('general'));
+    await user.click(within(form).getByRole('button', { name: 'Create ticket' }));
+
+    expect(await screen.findByText('Ticket #9 was created but the current filters hide it.')).toBeInTheDocument();
+    expect(screen.queryByRole('article', { name: 'Elsewhere' })).not.toBeInTheDocument();
+  });
+});
