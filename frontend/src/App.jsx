@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { API_URL } from './config';
 import Filters from './components/Filters';
 import StatsPanel from './components/StatsPanel';
@@ -30,8 +30,16 @@ export default function App() {
   const [hiddenTicket, setHiddenTicket] = useState(null);
   const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
 
-  const { create, update } = tickets;
+  const { create, update, reload: reloadTickets } = tickets;
   const { refresh: refreshStats } = stats;
+
+  // When the API comes back (the statistics poll succeeds again), reload a list
+  // that failed because it could not be reached, so the page recovers by itself.
+  // It runs on each statistics update only, hence the one dependency.
+  const listUnreachable = tickets.status === 'error' && Boolean(tickets.error?.isNetworkError);
+  useEffect(() => {
+    if (listUnreachable && stats.status === 'ready') reloadTickets();
+  }, [stats.updatedAt]);
 
   const handleCreate = useCallback(async (fields) => {
     const result = await create(fields);

@@ -250,3 +250,18 @@ describe('creating under filters', () => {
     expect(screen.queryByRole('article', { name: 'Elsewhere' })).not.toBeInTheDocument();
   });
 });
+
+describe('recovery', () => {
+  it('reloads an unreachable list by itself once the API answers again', async () => {
+    const offline = new api.ApiError('Cannot reach the ticket service.');
+    api.getStats.mockRejectedValueOnce(offline);
+    api.listTickets.mockRejectedValueOnce(offline);
+    render(<App />);
+    const list = screen.getByRole('region', { name: 'Tickets' });
+    expect(await within(list).findByText('The ticket service is unreachable')).toBeInTheDocument();
+
+    // The next statistics poll succeeds: the list follows without a click.
+    await userEvent.click(within(screen.getByRole('region', { name: 'Statistics' })).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('list', { name: 'Tickets' })).toBeInTheDocument();
+  });
+});
