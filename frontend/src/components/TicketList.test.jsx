@@ -178,7 +178,9 @@ describe('ticket list', () => {
 
   it('offers a retry when the API cannot be reached', async () => {
     const user = userEvent.setup();
-    api.listTickets.mockRejectedValueOnce(new api.ApiError('Cannot reach the ticket service at http://localhost:8000. Check that it is running.'));
+    const offline = new api.ApiError('Cannot reach the ticket service at http://localhost:8000.');
+    api.listTickets.mockRejectedValueOnce(offline);
+    api.getStats.mockRejectedValue(offline);
     render(<App />);
 
     const list = screen.getByRole('region', { name: 'Tickets' });
