@@ -168,14 +168,19 @@ test('loads the next page as the list scrolls', async ({ page, request }) => {
 });
 
 test('says the API is unreachable and recovers on Retry', async ({ page, consoleErrors }) => {
-  await page.route(`${API_URL}/api/tickets/?**`, (route) => route.abort('connectionrefused'));
+  const apiRoutes = `${API_URL}/api/**`;
+  await page.route(apiRoutes, (route) => route.abort('connectionrefused'));
   await page.goto('/');
   const list = page.getByRole('region', { name: 'Tickets' });
+  const stats = statsRegion(page);
   await expect(list.getByText('The ticket service is unreachable')).toBeVisible();
+  await expect(stats.getByText('The ticket service is unreachable')).toBeVisible();
 
-  await page.unroute(`${API_URL}/api/tickets/?**`);
+  await page.unroute(apiRoutes);
   await list.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByRole('list', { name: 'Tickets' })).toBeVisible();
+  await stats.getByRole('button', { name: 'Retry' }).click();
+  await expect(stats.getByText(/^Updated/)).toBeVisible();
   // The refused requests were meant to fail; the browser logs them as errors.
   const unexpected = consoleErrors.filter((text) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(text));
   expect(unexpected).toEqual([]);
