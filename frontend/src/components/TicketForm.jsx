@@ -191,6 +191,10 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
 
   const headingId = `${id}-heading`;
   const isDefaultSuggestion = Boolean(suggestion?.isDefault);
+  const suggestedClass = (fieldOrigin) => {
+    if (fieldOrigin !== 'suggested') return 'field';
+    return isDefaultSuggestion ? 'field field--default' : 'field field--suggested';
+  };
 
   return (
     <form
@@ -242,7 +246,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
       </div>
 
       <div className="field-row">
-        <div className={`field${origin.category === 'suggested' ? ' field--suggested' : ''}`}>
+        <div className={suggestedClass(origin.category)}>
           <label htmlFor={fieldId('category')}>
             Category <SuggestedBadge origin={origin.category} isDefault={isDefaultSuggestion} />
           </label>
@@ -262,7 +266,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
           {fieldError('category')}
         </div>
 
-        <div className={`field${origin.priority === 'suggested' ? ' field--suggested' : ''}`}>
+        <div className={suggestedClass(origin.priority)}>
           <label htmlFor={fieldId('priority')}>
             Priority <SuggestedBadge origin={origin.priority} isDefault={isDefaultSuggestion} />
           </label>
