@@ -68,7 +68,8 @@ echo "smoke-run: make run with BACKEND_PORT=$backend_port FRONTEND_PORT=$fronten
 started=$SECONDS
 (
   cd "$work/repo"
-  exec env -u DATABASE_URL -u REQUIRE_DATABASE_VENDOR \
+  # A fresh shell: no database of the caller's, no variables of a calling make.
+  exec env -u DATABASE_URL -u REQUIRE_DATABASE_VENDOR -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
     BACKEND_PORT="$backend_port" FRONTEND_PORT="$frontend_port" \
     setsid make run
 ) >"$log" 2>&1 </dev/null &
@@ -81,7 +82,8 @@ until curl -fsS -o /dev/null "$api" 2>/dev/null && curl -fsS -o /dev/null "$app"
 done
 echo "smoke-run: both answered after $((SECONDS - started))s (installs included)"
 
-[ "$(curl -fsS "$api")" = "[]" ] || fail "GET $api is not the empty ticket list"
+tickets="$(curl -fsS "$api")" || fail "GET $api failed"
+[ "$tickets" = "[]" ] || fail "GET $api is not the new database's empty list: ${tickets:0:200}"
 page="$(curl -fsS "$app")" || fail "GET $app failed"
 grep -q 'id="root"' <<<"$page" || fail "GET $app is not the app's page"
 headers="$(curl -fsS -o /dev/null -D - -H "Origin: http://localhost:${frontend_port}" "$api")" || fail "GET $api failed"
