@@ -20,7 +20,8 @@ load_dotenv(REPO_DIR / ".env", override=False)
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; an unset or empty variable gives the default."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -67,3 +67,14 @@ def test_production_cookies_are_secure_by_default():
     result = manage("shell", "--no-imports", "-c", code, **production())
 
     assert result.stdout.split() == ["True", "True", "False"], result.stderr
+
+
+def test_empty_variables_fall_back_to_their_defaults():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.OPENAI_MODEL, s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['classify'], s.OPENAI_TIMEOUT)"
+    )
+
+    result = manage("shell", "--no-imports", "-c", code, OPENAI_MODEL="", CLASSIFY_RATE=" ", OPENAI_TIMEOUT="")
+
+    assert result.stdout.split() == ["gpt-4o", "60/minute", "10.0"], result.stderr
