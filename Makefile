@@ -35,7 +35,7 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test frontend-test e2e-test
+test: backend-test frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
 	cd backend && ../$(PY) -m pytest
@@ -45,6 +45,16 @@ frontend-test: $(FRONTEND_STAMP)
 
 e2e-test: install
 	scripts/e2e.sh
+
+# A fresh copy of the repository: `make run` serves both, Ctrl-C stops both.
+.PHONY: smoke-run
+smoke-run:
+	scripts/smoke-run.sh
+
+# The frontend image's build, serve and `npm test` steps, run without Docker.
+.PHONY: frontend-image-test
+frontend-image-test:
+	scripts/smoke-frontend-image.sh
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist backend/db.sqlite3

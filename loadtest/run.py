@@ -49,6 +49,8 @@ def parse_args():
     parser.add_argument("--llm-fail-rate", type=float, default=0.05)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--recycle-workers", action="store_true",
+                        help="keep gunicorn.conf.py's worker recycling (off by default, so leaks would show)")
     parser.add_argument("--without-plain-list", action="store_true",
                         help="browse only with paging parameters (the plain array returns the whole table)")
     return parser.parse_args()
@@ -191,6 +193,9 @@ def main() -> int:
             # throttle so that classify really reaches the (slow, failing) LLM.
             "CLASSIFY_RATE": "1000000/minute",
             "LOG_LEVEL": "WARNING",
+            # Production recycles workers every ~2000 requests, which would hide
+            # a leak; the soak keeps them for the whole run unless asked.
+            **({} if args.recycle_workers else {"GUNICORN_MAX_REQUESTS": "100000000"}),
         }
         with Gunicorn(server_env, workers=args.workers, threads=args.threads) as server:
             sampler = MemorySampler(server.process.pid)

@@ -47,7 +47,7 @@ def http(method: str, url: str, body: bytes | None = None, headers: dict | None 
 
 
 class Gunicorn:
-    """`gunicorn config.wsgi` on a free port, its output kept in a file."""
+    """`gunicorn -c gunicorn.conf.py config.wsgi` on a free port, its output kept in a file."""
 
     def __init__(self, env: dict, workers: int = 2, threads: int = 4, timeout: int = 30):
         self.port = free_port()
@@ -55,12 +55,10 @@ class Gunicorn:
         self.log_path = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.env = {**os.environ, "DEBUG": "False", "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
                     "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "INFO", **env}
-        self.args = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
-            "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
-            "--access-logfile", "-", "--error-logfile", "-",
-        ]
+        # The production server settings (gunicorn.conf.py), on a free local port.
+        self.env.update({"GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers),
+                         "GUNICORN_THREADS": str(threads), "GUNICORN_TIMEOUT": str(timeout)})
+        self.args = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
         self.process: subprocess.Popen | None = None
         self._final_log: str | None = None
 

@@ -46,6 +46,7 @@ def live_env(fake, **overrides):
         "OPENAI_TIMEOUT": "2",
         "MAX_REQUEST_BODY_BYTES": "10000",
         "LOG_LEVEL": "DEBUG",
+        "GUNICORN_LOG_LEVEL": "debug",
         **overrides,
     }
 
