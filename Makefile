@@ -58,3 +58,24 @@ frontend-image-test:
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist backend/db.sqlite3
+
+# Load and soak (loadtest/run.py): gunicorn on PostgreSQL under mixed traffic, a slow
+# fake LLM failing 5% of the time; then nothing lost, stats equal to SQL, memory flat.
+# It uses a database of its own: the DATABASE_URL database's name + "_load".
+LOAD_USERS ?= 50
+LOAD_DURATION ?= 10m
+.PHONY: load load-smoke audit
+load: $(BACKEND_STAMP)
+	$(PY) loadtest/run.py --users $(LOAD_USERS) --duration $(LOAD_DURATION)
+
+# The short run that `make test` includes.
+load-smoke: $(BACKEND_STAMP)
+	$(PY) loadtest/run.py --users 20 --duration 30s
+
+test: load-smoke
+
+# Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
+audit: $(BACKEND_STAMP)
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(PY) -m pip_audit --strict -r backend/requirements.txt
+	if [ -f frontend/package-lock.json ]; then cd frontend && npm audit --omit=dev; fi

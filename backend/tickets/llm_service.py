@@ -47,6 +47,9 @@ MAX_TOKENS = 40
 MAX_DESCRIPTION_CHARS = 8000
 MAX_ATTEMPTS = 2
 MIN_ATTEMPT_SECONDS = 0.2
+# The delimiters and look-alikes such as "< / TICKET >": a description cannot
+# close the data block early, nor seem to.
+_TICKET_TAG = re.compile(r"<\s*/?\s*ticket\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
 _executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="llm")
@@ -124,7 +127,7 @@ def build_messages(description: str) -> list[dict]:
     """The fixed system prompt, and the description only as delimited data."""
     text = description[:MAX_DESCRIPTION_CHARS]
     # A description cannot close the data block early.
-    text = re.sub(r"</?\s*ticket\s*>", "", text, flags=re.IGNORECASE)
+    text = _TICKET_TAG.sub("", text)
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"<ticket>\n{text}\n</ticket>"},

@@ -1,7 +1,25 @@
 """Input and output shapes of the ticket API."""
+from django.core.validators import RegexValidator
+from django.db import models
 from rest_framework import serializers
 
 from .models import Category, Priority, Ticket
+
+
+# "Holds a character that str.strip() keeps", written so that Python's and
+# JavaScript's regex engines agree: Python also strips \x1c-\x1f and \x85,
+# JavaScript's \s also matches \ufeff, which Python keeps.
+NOT_ONLY_WHITESPACE = RegexValidator(r"[^\s\x1c-\x1f\x85]|\ufeff", "This field may not be blank.")
+
+
+class StrictCharField(serializers.CharField):
+    """A text field that takes only JSON strings: DRF's CharField would turn
+    42 or 4.2 into "42" and "4.2", which the schema says is not a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class StrictFieldsMixin:
@@ -23,14 +41,38 @@ class StrictFieldsMixin:
 
 
 class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A support ticket. Requests may carry only the writable fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+
     class Meta:
         model = Ticket
         fields = ["id", "title", "description", "category", "priority", "status", "created_at"]
         read_only_fields = ["id", "created_at"]
+        # Whitespace is trimmed, so a value must hold something else; the
+        # validator never fails after trimming but tells the schema so (`pattern`).
         extra_kwargs = {
-            "title": {"trim_whitespace": True},
-            "description": {"trim_whitespace": True},
+            "title": {"trim_whitespace": True, "validators": [NOT_ONLY_WHITESPACE]},
+            "description": {"trim_whitespace": True, "validators": [NOT_ONLY_WHITESPACE]},
         }
+
+
+class TicketCursorPageSerializer(serializers.Serializer):
+    """A keyset page: links to the pages after and before, no count."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TicketSerializer(many=True)
+
+
+class TicketOffsetPageSerializer(TicketCursorPageSerializer):
+    """An offset page with the exact number of matching tickets."""
+
+    count = serializers.IntegerField()
 
 
 class ClassifyRequestSerializer(serializers.Serializer):

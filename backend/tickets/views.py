@@ -1,26 +1,39 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import llm_service
-from .filters import TicketFilter
-from .pagination import paginator_for
+from .filters import SEARCH_MAX_LENGTH, TicketFilter
+from .models import Category, Priority, Status
+from .pagination import MAX_PAGE_SIZE, TicketLimitOffsetPagination, _positive_int_param, paginator_for
 from .selectors import ticket_list, ticket_stats
 from .serializers import (
     ClassifyRequestSerializer,
     ClassifyResponseSerializer,
     DetailSerializer,
     ErrorSerializer,
+    TicketCursorPageSerializer,
+    TicketOffsetPageSerializer,
     TicketSerializer,
     TicketStatsSerializer,
 )
 from .services import ticket_create, ticket_update
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
+PAGING_NAMES = ("limit", "offset", "page_size")
+LIST_PARAMETERS = ("category", "priority", "status", "search", "limit", "offset", "page_size", "cursor")
 
 VALIDATION_ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -34,10 +47,32 @@ VALIDATION_ERROR = OpenApiResponse(
 )
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No ticket has this id.")
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is over the size limit.")
+TICKET_LIST = OpenApiResponse(
+    PolymorphicProxySerializer(
+        component_name="TicketList",
+        serializers=[TicketSerializer(many=True), TicketOffsetPageSerializer, TicketCursorPageSerializer],
+        resource_type_field_name=None,
+        many=False,
+    ),
+    description="A plain array without paging parameters; with `limit`/`offset` a page with `count`; "
+    "with `page_size`/`cursor` a keyset page.",
+)
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, {"type": "string", "enum": ["", *choices.values]}, description=f"Only this {name}; empty means any.")
+    for name, choices in (("category", Category), ("priority", Priority), ("status", Status))
+] + [
+    OpenApiParameter(
+        "search",
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        description="Case-insensitive text in the title or description. Every word must match; "
+        "% and _ are taken literally.",
+    )
+]
+POSITIVE_INT = {"type": "integer", "minimum": 1}
 PAGING_PARAMETERS = [
-    OpenApiParameter("limit", int, description="Page size for an offset page with an exact `count` (max 200)."),
-    OpenApiParameter("offset", int, description="Rows to skip, with `limit`."),
-    OpenApiParameter("page_size", int, description="Page size for keyset pages without a count (max 200)."),
+    OpenApiParameter("limit", POSITIVE_INT, description="Page size for an offset page with an exact `count` (max 200)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip, with `limit`."),
+    OpenApiParameter("page_size", POSITIVE_INT, description="Page size for keyset pages without a count (max 200)."),
     OpenApiParameter("cursor", str, description="The position from a keyset page's `next` or `previous` link."),
 ]
 
@@ -47,8 +82,8 @@ PAGING_PARAMETERS = [
         summary="List tickets, newest first",
         description="A plain array without paging parameters; an offset page with `limit`/`offset`; "
         "a keyset page with `page_size`/`cursor`.",
-        parameters=PAGING_PARAMETERS,
-        responses={200: TicketSerializer(many=True), 400: VALIDATION_ERROR},
+        parameters=FILTER_PARAMETERS + PAGING_PARAMETERS,
+        responses={200: TICKET_LIST, 400: VALIDATION_ERROR},
     ),
     create=extend_schema(
         summary="Create a ticket",
@@ -72,6 +107,10 @@ class TicketViewSet(
 
     def get_queryset(self):
         return ticket_list()
+
+    def list(self, request, *args, **kwargs):
+        _check_list_parameters(request)
+        return super().list(request, *args, **kwargs)
 
     @property
     def paginator(self):
@@ -107,7 +146,14 @@ class TicketViewSet(
         request=ClassifyRequestSerializer,
         responses={
             200: ClassifyResponseSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="The description is missing or blank."),
+            400: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ClassifyBadRequest",
+                    serializers=[ErrorSerializer, DetailSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="The description is missing or blank (`error`), or the body is not JSON (`detail`).",
+            ),
             413: TOO_LARGE,
             429: OpenApiResponse(DetailSerializer, description="Too many classify calls from this client."),
         },
@@ -127,3 +173,18 @@ class TicketViewSet(
             return Response(DESCRIPTION_REQUIRED, status=status.HTTP_400_BAD_REQUEST)
         suggestion = llm_service.classify_description(description=description.strip())
         return Response(suggestion.as_response())
+
+
+def _check_list_parameters(request):
+    """Each list parameter holds one value, and every paging value is valid even
+    when the other paging style is used: nothing in a query is silently ignored."""
+    params = request.query_params
+    repeated = {name: ["Give this parameter once."] for name in LIST_PARAMETERS if len(params.getlist(name)) > 1}
+    if repeated:
+        raise ValidationError(repeated)
+    empty = {name: ["Give a value or leave the parameter out."] for name in PAGING_NAMES if params.get(name) == ""}
+    if empty:
+        raise ValidationError(empty)
+    TicketLimitOffsetPagination().get_limit(request)
+    TicketLimitOffsetPagination().get_offset(request)
+    _positive_int_param(request, "page_size", MAX_PAGE_SIZE)

@@ -1,0 +1,67 @@
+"""The OpenAPI schema's view and post-processing.
+
+The post-processing hook adds the statuses every operation can answer with,
+and says what the API enforces on request bodies (no unknown fields). Those
+answers come from middleware, parsers and the exception handler rather than
+from a view, so no single @extend_schema would list them everywhere.
+"""
+import threading
+
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular loads its extensions lazily on the first schema, and two
+    threads doing that at once in a fresh worker crash one of them (a 500).
+    Generating one schema at a time per process avoids that race."""
+
+    _lock = threading.Lock()
+
+    @extend_schema(exclude=True)  # as SERVE_INCLUDE_SCHEMA=False does for the parent
+    def get(self, request, *args, **kwargs):
+        with self._lock:
+            return super().get(request, *args, **kwargs)
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+DETAIL = {"$ref": "#/components/schemas/Detail"}
+
+# Objects with no other properties: request bodies whose serializers refuse
+# unknown and read-only fields, and the two list pages (which `oneOf` must tell
+# apart: an offset page has every property of a keyset page).
+CLOSED_OBJECTS = ("TicketRequest", "PatchedTicketRequest", "TicketOffsetPage", "TicketCursorPage")
+
+COMMON_RESPONSES = {
+    "503": ("The database is unavailable; retry after the Retry-After seconds.", ERROR),
+}
+BODY_RESPONSES = {
+    "400": ("The body is not valid JSON or not the expected shape.", DETAIL),
+    "413": ("The request body is over the size limit.", ERROR),
+    "415": ("The body is not application/json.", DETAIL),
+}
+
+
+def _json(description, schema):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document_common_responses(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]})
+    schemas.setdefault(
+        "Detail", {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    )
+    for name in CLOSED_OBJECTS:
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            extra = dict(COMMON_RESPONSES)
+            if "requestBody" in operation:
+                extra.update(BODY_RESPONSES)
+            for status, (description, schema) in extra.items():
+                responses.setdefault(status, _json(description, schema))
+    return result
