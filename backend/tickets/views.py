@@ -1,8 +1,10 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -17,6 +19,7 @@ from .serializers import (
     ErrorSerializer,
     TicketSerializer,
     TicketStatsSerializer,
+    ticket_array_chunks,
 )
 from .services import ticket_create, ticket_update
 
@@ -78,6 +81,18 @@ class TicketViewSet(
         if not hasattr(self, "_paginator"):
             self._paginator = paginator_for(self.request) if self.action == "list" else None
         return self._paginator
+
+    def list(self, request, *args, **kwargs):
+        """The plain array is streamed from a server-side cursor, so its cost in
+        memory does not grow with the number of tickets; pages (and the
+        browsable API) take DRF's usual path."""
+        renderer = request.accepted_renderer
+        if self.paginator is not None or not isinstance(renderer, JSONRenderer):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        return StreamingHttpResponse(
+            ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
