@@ -58,13 +58,14 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
 
 def gunicorn_command(port: int) -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
+    quiet = ["--log-level", "warning"]
     if (BACKEND / "gunicorn.conf.py").exists():
-        return [exe, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
+        return [exe, "-c", "gunicorn.conf.py", *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
             "gunicorn -c gunicorn.conf.py"
         )
     workers = 2 * (os.cpu_count() or 1) + 1
     flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
-    return [exe, *flags, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
+    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
         "gunicorn " + " ".join(flags) + " (no gunicorn.conf.py yet)"
     )
 
@@ -312,6 +313,8 @@ def main(argv=None) -> int:
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
             "OPENAI_API_KEY": "sk-bench-fake", "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
             "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)), "CLASSIFY_RATE": "1000000/minute",
+            # The API serves no static files; WhiteNoise's note about that is noise here.
+            "PYTHONWARNINGS": "ignore:No directory at",
         }
         gunicorn = subprocess.Popen(command, cwd=BACKEND, env=env, start_new_session=True)
         procs.append(gunicorn)

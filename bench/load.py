@@ -22,12 +22,19 @@ class Client:
         headers = {"Accept": "application/json"}
         if payload is not None:
             headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=payload, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=payload, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the idle keep-alive connection: reconnect once.
+            self.conn.close()
+            self.conn.request(method, path, body=payload, headers=headers)
+            response = self.conn.getresponse()
         return response.status, response.read()
 
     def stream(self, path: str) -> tuple[int, int, bytes, bytes]:
         """Read a large body in pieces without keeping it: status, bytes, head, tail."""
+        self.conn.close()  # a fresh connection: the last one may have idled out
         self.conn.request("GET", path, headers={"Accept": "application/json"})
         response = self.conn.getresponse()
         size, head, tail = 0, b"", b""

@@ -127,8 +127,9 @@ class TicketCursorPagination(BasePagination):
         return (created_at, pk), reverse
 
 
-def _position(ticket):
-    return (ticket.created_at.isoformat(), ticket.pk)
+def _position(row):
+    """The keyset position of a `values()` row (see views.TicketViewSet.list)."""
+    return (row["created_at"].isoformat(), row["id"])
 
 
 def _positive_int_param(request, name, maximum):

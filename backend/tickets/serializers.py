@@ -1,5 +1,7 @@
 """Input and output shapes of the ticket API."""
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import islice
 
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -37,31 +39,39 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         }
 
 
+TICKET_FIELDS = TicketSerializer.Meta.fields
+
+
+@cache
+def _created_at_representation():
+    return TicketSerializer().fields["created_at"].to_representation
+
+
+def ticket_rows(queryset: QuerySet) -> QuerySet:
+    """The tickets as `values()` rows: no model instance per row."""
+    return queryset.values(*TICKET_FIELDS)
+
+
+def ticket_representations(rows: Iterable[dict]) -> list[dict]:
+    """What `TicketSerializer(many=True).data` gives for these `ticket_rows`,
+    without a serializer per row. The columns are JSON-native as the database
+    returns them, except `created_at`, which goes through the serializer's own
+    field."""
+    created_at = _created_at_representation()
+    return [{**row, "created_at": created_at(row["created_at"])} for row in rows]
+
+
 def ticket_array_chunks(
     queryset: QuerySet, *, renderer: JSONRenderer, chunk_size: int = 2000
 ) -> Iterator[bytes]:
     """The JSON array `TicketSerializer(queryset, many=True)` renders, byte for
     byte, in pieces: rows are read `chunk_size` at a time through a server-side
     cursor and rendered by the same renderer, so memory stays flat however many
-    tickets there are and no serializer is built per row.
-
-    The columns are JSON-native as the database returns them, except
-    `created_at`, which goes through the serializer's own field.
-    """
-    fields = TicketSerializer.Meta.fields
-    created_at = TicketSerializer().fields["created_at"].to_representation
-    rows = queryset.values_list(*fields).iterator(chunk_size=chunk_size)
+    tickets there are."""
+    rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
     separator = b"["
-    batch = []
-    for row in rows:
-        item = dict(zip(fields, row))
-        item["created_at"] = created_at(item["created_at"])
-        batch.append(item)
-        if len(batch) == chunk_size:
-            yield separator + renderer.render(batch)[1:-1]
-            separator, batch = b",", []
-    if batch:
-        yield separator + renderer.render(batch)[1:-1]
+    while batch := list(islice(rows, chunk_size)):
+        yield separator + renderer.render(ticket_representations(batch))[1:-1]
         separator = b","
     yield b"[]" if separator == b"[" else b"]"
 

@@ -20,6 +20,8 @@ from .serializers import (
     TicketSerializer,
     TicketStatsSerializer,
     ticket_array_chunks,
+    ticket_representations,
+    ticket_rows,
 )
 from .services import ticket_create, ticket_update
 
@@ -83,16 +85,20 @@ class TicketViewSet(
         return self._paginator
 
     def list(self, request, *args, **kwargs):
-        """The plain array is streamed from a server-side cursor, so its cost in
-        memory does not grow with the number of tickets; pages (and the
-        browsable API) take DRF's usual path."""
+        """Rows are read as `values()` and shaped like the serializer's output
+        without a serializer per row. The plain array is streamed from a
+        server-side cursor, so its memory does not grow with the number of
+        tickets; the browsable API takes DRF's usual path."""
         renderer = request.accepted_renderer
-        if self.paginator is not None or not isinstance(renderer, JSONRenderer):
+        if not isinstance(renderer, JSONRenderer):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        return StreamingHttpResponse(
-            ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
-        )
+        if self.paginator is None:
+            return StreamingHttpResponse(
+                ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
+            )
+        page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
+        return self.paginator.get_paginated_response(ticket_representations(page))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

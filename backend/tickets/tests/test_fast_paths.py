@@ -2,9 +2,11 @@
 byte-identical to the serializer's output, the tallied statistics equal a full
 count after every kind of write, and search uses the trigram indexes on
 PostgreSQL."""
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
@@ -12,6 +14,7 @@ from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import _counted_counts, ticket_list, ticket_stats
 from tickets.serializers import TicketSerializer, ticket_array_chunks
+from tickets.services import ticket_create
 
 from .factories import make_ticket
 
@@ -154,3 +157,26 @@ def test_search_of_three_or_more_characters_uses_both_trigram_indexes():
     plan = _plan(TicketFilter({"search": "printer"}, queryset=ticket_list()).qs.order_by())
     assert "ticket_title_trgm_idx" in plan
     assert "ticket_description_trgm_idx" in plan
+
+
+@pytest.mark.parametrize("params, start", [({"page_size": 3}, 0), ({"limit": 3, "offset": 2}, 2)])
+def test_pages_give_the_serializer_output_without_a_serializer_per_row(api, awkward_tickets, params, start):
+    body = api.get("/api/tickets/", params).json()
+    expected = json.loads(_serializer_json(ticket_list()[start : start + 3]))
+    assert body["results"] == expected
+
+
+def test_cursor_links_continue_from_the_last_row_of_a_values_page(api, awkward_tickets):
+    seen, url = [], "/api/tickets/?page_size=2"
+    while url:
+        body = api.get(url).json()
+        seen += [ticket["id"] for ticket in body["results"]]
+        url = body["next"]
+    assert seen == list(ticket_list().values_list("id", flat=True))
+
+
+def test_create_service_still_rejects_an_unknown_choice_without_the_constraint_queries():
+    with pytest.raises(ValidationError) as error:
+        ticket_create(title="t", description="d", category="nope", priority="low")
+    assert "category" in error.value.message_dict
+    assert Ticket.objects.count() == 0
