@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 BACKEND_PORT="${BACKEND_PORT:-8000}"
 FRONTEND_PORT="${FRONTEND_PORT:-3000}"
 export REACT_APP_API_URL="${REACT_APP_API_URL:-http://localhost:${BACKEND_PORT}}"
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:${FRONTEND_PORT},http://127.0.0.1:${FRONTEND_PORT}}"
 
 pids=()
 stop() {

@@ -1,0 +1,167 @@
+// The single API client: every request the app makes goes through here.
+// Components and hooks call these functions; none of them knows a URL or axios.
+import axios from 'axios';
+import { API_URL, PAGE_SIZE } from '../config';
+
+export const http = axios.create({
+  baseURL: `${API_URL}/api`,
+  timeout: 20000,
+  headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+});
+
+/**
+ * One shape for every failure, whatever the server or network did.
+ * - message: a sentence to show the user
+ * - fieldErrors: { fieldName: "message" } from DRF's 400 bodies
+ * - status: HTTP status, or 0 when the API could not be reached
+ */
+export class ApiError extends Error {
+  constructor(message, { status = 0, fieldErrors = {}, cause } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.fieldErrors = fieldErrors;
+    this.cause = cause;
+  }
+
+  get isNetworkError() {
+    return this.status === 0;
+  }
+}
+
+const FORM_LEVEL_KEYS = ['non_field_errors', 'detail', 'error'];
+
+function asText(value) {
+  if (Array.isArray(value)) return value.map(asText).filter(Boolean).join(' ');
+  if (value && typeof value === 'object') return Object.values(value).map(asText).join(' ');
+  return value == null ? '' : String(value);
+}
+
+/** Split a DRF error body into per-field messages and one form-level message. */
+export function normaliseErrorBody(body) {
+  const fieldErrors = {};
+  const formMessages = [];
+  if (typeof body === 'string') {
+    // An HTML error page or plain text is not something to show verbatim.
+    return { fieldErrors, message: '' };
+  }
+  if (Array.isArray(body)) {
+    return { fieldErrors, message: asText(body) };
+  }
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      if (FORM_LEVEL_KEYS.includes(key)) formMessages.push(asText(value));
+      else fieldErrors[key] = asText(value);
+    }
+  }
+  return { fieldErrors, message: formMessages.filter(Boolean).join(' ') };
+}
+
+function defaultMessageFor(status) {
+  if (status === 400) return 'Please correct the highlighted fields.';
+  if (status === 404) return 'That ticket no longer exists.';
+  if (status === 429) return 'Too many requests; please wait a moment and try again.';
+  if (status >= 500) return 'The ticket service had a problem. Please try again.';
+  return `The request failed (HTTP ${status}).`;
+}
+
+export function toApiError(error) {
+  if (error instanceof ApiError) return error;
+  if (axios.isCancel(error)) return error;
+  const response = error && error.response;
+  if (!response) {
+    return new ApiError(`Cannot reach the ticket service at ${API_URL}. Check that it is running and accepts requests from this page.`, {
+      status: 0,
+      cause: error,
+    });
+  }
+  const { fieldErrors, message } = normaliseErrorBody(response.data);
+  return new ApiError(message || defaultMessageFor(response.status), {
+    status: response.status,
+    fieldErrors,
+    cause: error,
+  });
+}
+
+/** True when a request was aborted on purpose (a newer one replaced it). */
+export function isCancelled(error) {
+  return axios.isCancel(error) || (error && error.name === 'CanceledError');
+}
+
+async function request(config) {
+  try {
+    const response = await http.request(config);
+    return response.data;
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+/** Keep only the filters that are set, so the query string stays readable. */
+export function filterParams(filters = {}) {
+  const params = {};
+  for (const key of ['category', 'priority', 'status', 'search']) {
+    const value = typeof filters[key] === 'string' ? filters[key].trim() : filters[key];
+    if (value) params[key] = value;
+  }
+  return params;
+}
+
+/** The cursor the API put in a page's `next` link, or null at the end. */
+export function cursorFromUrl(url) {
+  if (!url) return null;
+  try {
+    return new URL(url, API_URL).searchParams.get('cursor');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One page of tickets in cursor mode, newest first.
+ * Resolves to { results, nextCursor }.
+ */
+export async function listTickets({ filters, cursor, pageSize = PAGE_SIZE, signal } = {}) {
+  const params = { ...filterParams(filters), page_size: pageSize };
+  if (cursor) params.cursor = cursor;
+  const data = await request({ method: 'get', url: '/tickets/', params, signal });
+  // Tolerate an API that answers with a plain array (no paging).
+  if (Array.isArray(data)) return { results: data, nextCursor: null };
+  return { results: data.results || [], nextCursor: cursorFromUrl(data.next) };
+}
+
+export function getTicket(id, { signal } = {}) {
+  return request({ method: 'get', url: `/tickets/${id}/`, signal });
+}
+
+export function createTicket(ticket) {
+  return request({ method: 'post', url: '/tickets/', data: ticket });
+}
+
+export function updateTicket(id, changes) {
+  return request({ method: 'patch', url: `/tickets/${id}/`, data: changes });
+}
+
+export function getStats({ signal } = {}) {
+  return request({ method: 'get', url: '/tickets/stats/', signal });
+}
+
+/**
+ * Ask for a suggested category and priority.
+ * Resolves to { category, priority, isDefault, note }: isDefault is true when the
+ * API fell back to default values because the LLM was unavailable.
+ */
+export async function classifyTicket(description, { signal } = {}) {
+  const data = await request({
+    method: 'post',
+    url: '/tickets/classify/',
+    data: { description },
+    signal,
+  });
+  return {
+    category: data.suggested_category,
+    priority: data.suggested_priority,
+    isDefault: Boolean(data.note),
+    note: data.note || '',
+  };
+}

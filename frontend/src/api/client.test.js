@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ApiError,
+  classifyTicket,
+  createTicket,
+  cursorFromUrl,
+  http,
+  listTickets,
+  normaliseErrorBody,
+  updateTicket,
+} from './client';
+
+let requests;
+let respond;
+const originalAdapter = http.defaults.adapter;
+
+function jsonResponse(config, status, data) {
+  return { data, status, statusText: String(status), headers: {}, config };
+}
+
+beforeEach(() => {
+  requests = [];
+  respond = (config) => jsonResponse(config, 200, {});
+  http.defaults.adapter = async (config) => {
+    requests.push({ ...config, uri: http.getUri(config) });
+    const response = respond(config);
+    if (response instanceof Error) throw response;
+    if (response.status >= 400) {
+      const error = new Error(`Request failed with status code ${response.status}`);
+      error.response = response;
+      error.config = config;
+      throw error;
+    }
+    return response;
+  };
+});
+
+afterEach(() => {
+  http.defaults.adapter = originalAdapter;
+});
+
+describe('listTickets', () => {
+  it('asks for one cursor page with only the filters that are set', async () => {
+    respond = (config) => jsonResponse(config, 200, {
+      next: 'http://localhost:8000/api/tickets/?cursor=cD0yMDI2&page_size=50',
+      previous: null,
+      results: [{ id: 3 }],
+    });
+    const page = await listTickets({ filters: { category: 'billing', priority: '', status: 'open', search: '  login ' } });
+    const url = new URL(requests[0].uri);
+    expect(url.pathname).toBe('/api/tickets/');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      category: 'billing', status: 'open', search: 'login', page_size: '50',
+    });
+    expect(page).toEqual({ results: [{ id: 3 }], nextCursor: 'cD0yMDI2' });
+  });
+
+  it('passes the cursor from the previous page', async () => {
+    respond = (config) => jsonResponse(config, 200, { next: null, previous: null, results: [] });
+    const page = await listTickets({ filters: { priority: 'high' }, cursor: 'abc' });
+    const url = new URL(requests[0].uri);
+    expect(url.searchParams.get('cursor')).toBe('abc');
+    expect(url.searchParams.get('priority')).toBe('high');
+    expect(page.nextCursor).toBeNull();
+  });
+});
+
+describe('cursorFromUrl', () => {
+  it('reads the cursor parameter and returns null at the end', () => {
+    expect(cursorFromUrl('http://x/api/tickets/?page_size=50&cursor=a%2Bb')).toBe('a+b');
+    expect(cursorFromUrl(null)).toBeNull();
+  });
+});
+
+describe('errors', () => {
+  it('splits DRF field errors from form-level messages', () => {
+    expect(normaliseErrorBody({
+      title: ['This field is required.'],
+      category: ['"x" is not a valid choice.'],
+      non_field_errors: ['Something else.'],
+    })).toEqual({
+      fieldErrors: { title: 'This field is required.', category: '"x" is not a valid choice.' },
+      message: 'Something else.',
+    });
+    expect(normaliseErrorBody({ detail: 'Not found.' })).toEqual({ fieldErrors: {}, message: 'Not found.' });
+    expect(normaliseErrorBody({ error: 'Description is required' }).message).toBe('Description is required');
+  });
+
+  it('rejects a 400 with an ApiError carrying the field errors', async () => {
+    respond = (config) => jsonResponse(config, 400, { title: ['This field is required.'] });
+    const error = await createTicket({}).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.fieldErrors).toEqual({ title: 'This field is required.' });
+  });
+
+  it('says the API is unreachable when there is no response', async () => {
+    respond = () => new Error('Network Error');
+    const error = await updateTicket(1, { status: 'closed' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.isNetworkError).toBe(true);
+    expect(error.message).toMatch(/Cannot reach the ticket service/);
+  });
+
+  it('uses the detail of a 404', async () => {
+    respond = (config) => jsonResponse(config, 404, { detail: 'Not found.' });
+    const error = await updateTicket(99, { status: 'closed' }).catch((e) => e);
+    expect(error.status).toBe(404);
+    expect(error.message).toBe('Not found.');
+    expect(requests[0].method).toBe('patch');
+    expect(new URL(requests[0].uri).pathname).toBe('/api/tickets/99/');
+  });
+});
+
+describe('classifyTicket', () => {
+  it('returns the suggestion', async () => {
+    respond = (config) => jsonResponse(config, 200, { suggested_category: 'billing', suggested_priority: 'high' });
+    await expect(classifyTicket('charged twice')).resolves.toEqual({
+      category: 'billing', priority: 'high', isDefault: false, note: '',
+    });
+    expect(JSON.parse(requests[0].data)).toEqual({ description: 'charged twice' });
+  });
+
+  it('marks the fallback answer as default values', async () => {
+    respond = (config) => jsonResponse(config, 200, {
+      suggested_category: 'general', suggested_priority: 'medium', note: 'Using default values (LLM unavailable)',
+    });
+    const result = await classifyTicket('anything at all');
+    expect(result.isDefault).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+import { useId, useState } from 'react';
+import { PRIORITIES, STATUSES, labelFor } from '../constants';
+import { formatCreated, formatFull } from './format';
+
+export const PREVIEW_LENGTH = 180;
+
+function preview(text) {
+  if (text.length <= PREVIEW_LENGTH) return text;
+  const cut = text.slice(0, PREVIEW_LENGTH);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > PREVIEW_LENGTH * 0.6 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}
+
+/**
+ * One ticket. Props in: ticket, saving, error. Events out:
+ * onChange(id, changes) when status or priority is changed, onDismissError(id).
+ */
+export default function TicketCard({ ticket, saving = false, error = null, onChange, onDismissError }) {
+  const [expanded, setExpanded] = useState(false);
+  const id = useId();
+  const description = ticket.description || '';
+  const long = description.length > PREVIEW_LENGTH;
+  const shown = expanded || !long ? description : preview(description);
+
+  const change = (field) => (event) => {
+    onChange?.(ticket.id, { [field]: event.target.value });
+  };
+
+  return (
+    <article
+      className={`ticket-card ticket-card--${ticket.priority}${saving ? ' is-saving' : ''}`}
+      aria-labelledby={`${id}-title`}
+      aria-busy={saving ? 'true' : undefined}
+      data-ticket-id={ticket.id}
+    >
+      <header className="ticket-card__header">
+        <h3 className="ticket-card__title" id={`${id}-title`}>{ticket.title}</h3>
+        <span className="ticket-card__id">#{ticket.id}</span>
+      </header>
+
+      <div className="ticket-card__meta">
+        <span className={`chip chip--category chip--${ticket.category}`}>
+          {labelFor('category', ticket.category)}
+        </span>
+        <span className={`chip chip--priority chip--${ticket.priority}`}>
+          {labelFor('priority', ticket.priority)}
+        </span>
+        <span className={`chip chip--status chip--${ticket.status}`}>
+          {labelFor('status', ticket.status)}
+        </span>
+        <time className="ticket-card__time" dateTime={ticket.created_at} title={formatFull(ticket.created_at)}>
+          {formatCreated(ticket.created_at)}
+        </time>
+      </div>
+
+      <p className="ticket-card__description" id={`${id}-description`}>{shown}</p>
+      {long ? (
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={expanded}
+          aria-controls={`${id}-description`}
+          onClick={() => setExpanded((v) => !v)}
+        >
+          {expanded ? 'Show less' : 'Show more'}
+        </button>
+      ) : null}
+
+      <div className="ticket-card__controls">
+        <label className="inline-field">
+          <span>Status</span>
+          <select value={ticket.status} onChange={change('status')}>
+            {STATUSES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>Priority</span>
+          <select value={ticket.priority} onChange={change('priority')}>
+            {PRIORITIES.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
+          </select>
+        </label>
+        {saving ? <span className="saving-indicator"><span className="spinner" aria-hidden="true" /> Saving…</span> : null}
+      </div>
+
+      {error ? (
+        <div className="ticket-card__error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="link-button" onClick={() => onDismissError?.(ticket.id)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,300 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { CATEGORIES, PRIORITIES, TITLE_MAX_LENGTH, labelFor } from '../constants';
+
+const EMPTY_VALUES = { title: '', description: '', category: '', priority: '' };
+// Where Category and Priority came from: null (unset), 'suggested' or 'user'.
+const EMPTY_ORIGIN = { category: null, priority: null };
+const EMPTY_DRAFT = { values: EMPTY_VALUES, origin: EMPTY_ORIGIN };
+const FIELD_ORDER = ['title', 'description', 'category', 'priority'];
+// Classify once typing has paused for this long.
+export const CLASSIFY_PAUSE_MS = 800;
+
+export function validateTicket(values) {
+  const errors = {};
+  if (!values.title.trim()) errors.title = 'Title is required.';
+  else if (values.title.trim().length > TITLE_MAX_LENGTH) {
+    errors.title = `Title must be at most ${TITLE_MAX_LENGTH} characters.`;
+  }
+  if (!values.description.trim()) errors.description = 'Description is required.';
+  if (!values.category) errors.category = 'Choose a category.';
+  if (!values.priority) errors.priority = 'Choose a priority.';
+  return errors;
+}
+
+function ClassifyStatus({ status, suggestion, error }) {
+  if (status === 'loading') {
+    return (
+      <span className="classify-status classify-status--loading">
+        <span className="spinner" aria-hidden="true" /> Suggesting a category and priority…
+      </span>
+    );
+  }
+  if (status === 'error') {
+    return (
+      <span className="classify-status classify-status--error">
+        No suggestion available ({error?.message || 'classification failed'}). Choose the category
+        and priority yourself.
+      </span>
+    );
+  }
+  if (status === 'done' && suggestion) {
+    const pair = `${labelFor('category', suggestion.category)} · ${labelFor('priority', suggestion.priority)}`;
+    if (suggestion.isDefault) {
+      return (
+        <span className="classify-status classify-status--default">
+          AI triage is unavailable, so default values were filled in ({pair}). Please check them.
+        </span>
+      );
+    }
+    return (
+      <span className="classify-status classify-status--done">
+        <span className="ai-mark" aria-hidden="true">✦</span> AI suggestion: {pair}
+      </span>
+    );
+  }
+  return (
+    <span className="classify-status">
+      Category and priority are suggested from the description.
+    </span>
+  );
+}
+
+function SuggestedBadge({ origin, isDefault }) {
+  if (origin !== 'suggested') return null;
+  return (
+    <span className={`badge badge--suggested${isDefault ? ' badge--default' : ''}`}>
+      {isDefault ? 'Default' : 'Suggested'}
+    </span>
+  );
+}
+
+/**
+ * The "New ticket" form. Props in:
+ * - classification: { status, suggestion, error } from useClassify
+ * Events out:
+ * - onDescriptionSettled(text): the description paused or lost focus
+ * - onSubmit(fields): resolves on success, rejects with an ApiError otherwise
+ * - onReset(): the form was cleared after a successful submit
+ */
+export default function TicketForm({ classification, onDescriptionSettled, onSubmit, onReset }) {
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  const { values, origin } = draft;
+  const [errors, setErrors] = useState({});
+  const [formError, setFormError] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [notice, setNotice] = useState('');
+  const pauseTimerRef = useRef(null);
+  const fieldRefs = useRef({});
+  const id = useId();
+  const fieldId = (name) => `${id}-${name}`;
+  const { status: classifyStatus = 'idle', suggestion = null, error: classifyError = null } =
+    classification || {};
+
+  // Fill Category and Priority from a new suggestion, unless the agent chose them.
+  useEffect(() => {
+    if (!suggestion) return;
+    setDraft((current) => {
+      const next = { values: { ...current.values }, origin: { ...current.origin } };
+      for (const field of ['category', 'priority']) {
+        if (current.origin[field] !== 'user' && suggestion[field]) {
+          next.values[field] = suggestion[field];
+          next.origin[field] = 'suggested';
+        }
+      }
+      return next;
+    });
+    setErrors((current) => ({ ...current, category: undefined, priority: undefined }));
+  }, [suggestion]);
+
+  useEffect(() => () => clearTimeout(pauseTimerRef.current), []);
+
+  const setField = (name, value) => {
+    setDraft((current) => ({ ...current, values: { ...current.values, [name]: value } }));
+    if (errors[name]) setErrors((current) => ({ ...current, [name]: undefined }));
+    setNotice('');
+  };
+
+  const handleDescriptionChange = (event) => {
+    const text = event.target.value;
+    setField('description', text);
+    clearTimeout(pauseTimerRef.current);
+    pauseTimerRef.current = setTimeout(() => onDescriptionSettled?.(text), CLASSIFY_PAUSE_MS);
+  };
+
+  const handleDescriptionBlur = (event) => {
+    clearTimeout(pauseTimerRef.current);
+    onDescriptionSettled?.(event.target.value);
+  };
+
+  const handleChoice = (name) => (event) => {
+    setField(name, event.target.value);
+    setDraft((current) => ({ ...current, origin: { ...current.origin, [name]: 'user' } }));
+  };
+
+  const focusFirstError = (fieldErrors) => {
+    const first = FIELD_ORDER.find((name) => fieldErrors[name]);
+    if (first) fieldRefs.current[first]?.focus();
+  };
+
+  const handleSubmit = async (event) => {
+    event.preventDefault();
+    if (submitting) return;
+    const clientErrors = validateTicket(values);
+    setFormError('');
+    setNotice('');
+    if (Object.keys(clientErrors).length) {
+      setErrors(clientErrors);
+      focusFirstError(clientErrors);
+      return;
+    }
+    setErrors({});
+    setSubmitting(true);
+    try {
+      const result = await onSubmit({
+        title: values.title.trim(),
+        description: values.description.trim(),
+        category: values.category,
+        priority: values.priority,
+      });
+      clearTimeout(pauseTimerRef.current);
+      setDraft(EMPTY_DRAFT);
+      onReset?.();
+      const ticket = result?.ticket;
+      setNotice(ticket ? `Ticket #${ticket.id} created.` : 'Ticket created.');
+      fieldRefs.current.title?.focus();
+    } catch (error) {
+      const serverErrors = {};
+      const unplaced = [];
+      for (const [name, message] of Object.entries(error?.fieldErrors || {})) {
+        if (FIELD_ORDER.includes(name)) serverErrors[name] = message;
+        else unplaced.push(`${name}: ${message}`);
+      }
+      setErrors(serverErrors);
+      const hasFieldErrors = Object.keys(serverErrors).length > 0;
+      const message = [hasFieldErrors && !error?.message ? '' : error?.message, ...unplaced]
+        .filter(Boolean)
+        .join(' ');
+      setFormError(message || 'The ticket could not be created.');
+      focusFirstError(serverErrors);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const describedBy = (name, extra) => [errors[name] ? `${fieldId(name)}-error` : null, extra]
+    .filter(Boolean)
+    .join(' ') || undefined;
+
+  const fieldError = (name) => (errors[name] ? (
+    <p className="field-error" id={`${fieldId(name)}-error`}>{errors[name]}</p>
+  ) : null);
+
+  const headingId = `${id}-heading`;
+  const isDefaultSuggestion = Boolean(suggestion?.isDefault);
+  const suggestedClass = (fieldOrigin) => {
+    if (fieldOrigin !== 'suggested') return 'field';
+    return isDefaultSuggestion ? 'field field--default' : 'field field--suggested';
+  };
+
+  return (
+    <form
+      className="card ticket-form"
+      aria-labelledby={headingId}
+      onSubmit={handleSubmit}
+      noValidate
+    >
+      <h2 id={headingId} className="section-title">New ticket</h2>
+
+      <div className="field">
+        <label htmlFor={fieldId('title')}>Title</label>
+        <input
+          id={fieldId('title')}
+          ref={(el) => { fieldRefs.current.title = el; }}
+          name="title"
+          type="text"
+          value={values.title}
+          maxLength={TITLE_MAX_LENGTH}
+          required
+          autoComplete="off"
+          placeholder="Short summary of the problem"
+          aria-invalid={errors.title ? 'true' : undefined}
+          aria-describedby={describedBy('title')}
+          onChange={(e) => setField('title', e.target.value)}
+        />
+        {fieldError('title')}
+      </div>
+
+      <div className="field">
+        <label htmlFor={fieldId('description')}>Description</label>
+        <textarea
+          id={fieldId('description')}
+          ref={(el) => { fieldRefs.current.description = el; }}
+          name="description"
+          rows={5}
+          value={values.description}
+          required
+          placeholder="What happened? What did the customer expect?"
+          aria-invalid={errors.description ? 'true' : undefined}
+          aria-describedby={describedBy('description', `${fieldId('classify')}`)}
+          onChange={handleDescriptionChange}
+          onBlur={handleDescriptionBlur}
+        />
+        {fieldError('description')}
+        <p className="field-hint" id={fieldId('classify')} aria-live="polite">
+          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} />
+        </p>
+      </div>
+
+      <div className="field-row">
+        <div className={suggestedClass(origin.category)}>
+          <label htmlFor={fieldId('category')}>
+            Category <SuggestedBadge origin={origin.category} isDefault={isDefaultSuggestion} />
+          </label>
+          <select
+            id={fieldId('category')}
+            ref={(el) => { fieldRefs.current.category = el; }}
+            name="category"
+            value={values.category}
+            required
+            aria-invalid={errors.category ? 'true' : undefined}
+            aria-describedby={describedBy('category')}
+            onChange={handleChoice('category')}
+          >
+            <option value="" disabled>Choose…</option>
+            {CATEGORIES.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+          </select>
+          {fieldError('category')}
+        </div>
+
+        <div className={suggestedClass(origin.priority)}>
+          <label htmlFor={fieldId('priority')}>
+            Priority <SuggestedBadge origin={origin.priority} isDefault={isDefaultSuggestion} />
+          </label>
+          <select
+            id={fieldId('priority')}
+            ref={(el) => { fieldRefs.current.priority = el; }}
+            name="priority"
+            value={values.priority}
+            required
+            aria-invalid={errors.priority ? 'true' : undefined}
+            aria-describedby={describedBy('priority')}
+            onChange={handleChoice('priority')}
+          >
+            <option value="" disabled>Choose…</option>
+            {PRIORITIES.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
+          </select>
+          {fieldError('priority')}
+        </div>
+      </div>
+
+      {formError ? <p className="form-error" role="alert">{formError}</p> : null}
+
+      <div className="form-actions">
+        <button type="submit" className="button button--primary" disabled={submitting}>
+          {submitting ? 'Creating…' : 'Create ticket'}
+        </button>
+        <p className="form-notice" role="status">{notice}</p>
+      </div>
+    </form>
+  );
+}

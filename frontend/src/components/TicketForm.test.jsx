@@ -1,0 +1,213 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, classifyTicket } from '../api/client';
+import { useClassify } from '../hooks/useClassify';
+import TicketForm from './TicketForm';
+
+vi.mock('../api/client', async (importOriginal) => ({
+  ...(await importOriginal()),
+  classifyTicket: vi.fn(),
+}));
+
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+}
+
+// The form as App wires it: the classify hook feeds it suggestions.
+function Harness({ onSubmit }) {
+  const classifier = useClassify();
+  return (
+    <TicketForm
+      classification={classifier}
+      onDescriptionSettled={classifier.classify}
+      onSubmit={onSubmit}
+      onReset={classifier.reset}
+    />
+  );
+}
+
+function setup(onSubmit = vi.fn().mockResolvedValue({ ticket: { id: 7 }, visible: true })) {
+  const user = userEvent.setup();
+  render(<Harness onSubmit={onSubmit} />);
+  const form = screen.getByRole('form', { name: 'New ticket' });
+  const field = (name) => within(form).getByLabelText(name, { exact: false });
+  return { user, form, field, onSubmit };
+}
+
+const suggestion = (category, priority, extra = {}) => ({
+  category, priority, isDefault: false, note: '', ...extra,
+});
+
+beforeEach(() => {
+  classifyTicket.mockReset();
+});
+
+describe('TicketForm', () => {
+  it('has labelled Title, Description, Category and Priority controls', () => {
+    const { field } = setup();
+    expect(field('Title')).toHaveAttribute('name', 'title');
+    expect(field('Description')).toHaveAttribute('name', 'description');
+    expect(field('Category')).toHaveAttribute('name', 'category');
+    expect(field('Priority')).toHaveAttribute('name', 'priority');
+  });
+
+  it('fills category and priority from the suggestion when the description loses focus', async () => {
+    const pending = deferred();
+    classifyTicket.mockReturnValue(pending.promise);
+    const { user, form, field } = setup();
+
+    await user.type(field('Description'), 'I was charged twice this month');
+    await user.tab();
+
+    expect(classifyTicket).toHaveBeenCalledWith('I was charged twice this month', expect.anything());
+    expect(within(form).getByText(/Suggesting a category and priority/)).toBeInTheDocument();
+
+    pending.resolve(suggestion('billing', 'high'));
+    await waitFor(() => expect(field('Category')).toHaveValue('billing'));
+    expect(field('Priority')).toHaveValue('high');
+    expect(within(form).getAllByText('Suggested')).toHaveLength(2);
+    expect(within(form).getByText(/AI suggestion: Billing · High/)).toBeInTheDocument();
+  });
+
+  it('classifies after typing pauses, without waiting for blur', async () => {
+    classifyTicket.mockResolvedValue(suggestion('account', 'low'));
+    const { user, field } = setup();
+
+    await user.type(field('Description'), 'How do I reset my password?');
+    await waitFor(() => expect(field('Category')).toHaveValue('account'), { timeout: 3000 });
+    expect(classifyTicket).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a choice the agent made before the suggestion arrived', async () => {
+    const pending = deferred();
+    classifyTicket.mockReturnValue(pending.promise);
+    const { user, form, field } = setup();
+
+    await user.type(field('Description'), 'The app shows an error and crashes');
+    await user.tab();
+    await user.selectOptions(field('Priority'), 'critical');
+
+    pending.resolve(suggestion('technical', 'medium'));
+    await waitFor(() => expect(field('Category')).toHaveValue('technical'));
+    expect(field('Priority')).toHaveValue('critical');
+    expect(within(form).getAllByText('Suggested')).toHaveLength(1);
+  });
+
+  it('lets the agent change a suggested value and submits the change', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'medium'));
+    const { user, field, onSubmit } = setup();
+
+    await user.type(field('Title'), 'Double charge');
+    await user.type(field('Description'), 'I was charged twice this month');
+    await user.tab();
+    await waitFor(() => expect(field('Priority')).toHaveValue('medium'));
+    await user.selectOptions(field('Priority'), 'high');
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    expect(onSubmit).toHaveBeenCalledWith({
+      title: 'Double charge',
+      description: 'I was charged twice this month',
+      category: 'billing',
+      priority: 'high',
+    });
+  });
+
+  it('says so when the suggestion is only the default values', async () => {
+    classifyTicket.mockResolvedValue(suggestion('general', 'medium', {
+      isDefault: true, note: 'Using default values (LLM unavailable)',
+    }));
+    const { user, form, field } = setup();
+
+    await user.type(field('Description'), 'Something odd happened today');
+    await user.tab();
+
+    await waitFor(() => expect(field('Category')).toHaveValue('general'));
+    expect(within(form).getByText(/AI triage is unavailable, so default values were filled in/)).toBeInTheDocument();
+    expect(within(form).getAllByText('Default')).toHaveLength(2);
+    expect(within(form).queryByText('Suggested')).not.toBeInTheDocument();
+  });
+
+  it('stays usable when classification fails', async () => {
+    classifyTicket.mockRejectedValue(new ApiError('Too many requests; please wait a moment and try again.', { status: 429 }));
+    const { user, form, field, onSubmit } = setup();
+
+    await user.type(field('Title'), 'Printer');
+    await user.type(field('Description'), 'The printer on floor two is jammed');
+    await user.tab();
+    await waitFor(() => expect(within(form).getByText(/No suggestion available/)).toBeInTheDocument());
+
+    await user.selectOptions(field('Category'), 'general');
+    await user.selectOptions(field('Priority'), 'low');
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+  });
+
+  it('requires title and description before sending anything', async () => {
+    const { user, field, onSubmit } = setup();
+
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByText('Title is required.')).toBeInTheDocument();
+    expect(screen.getByText('Description is required.')).toBeInTheDocument();
+    expect(field('Title')).toHaveAttribute('aria-invalid', 'true');
+    expect(field('Title')).toHaveAccessibleDescription('Title is required.');
+    expect(field('Title')).toHaveFocus();
+  });
+
+  it('shows server errors beside their fields', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'high'));
+    const onSubmit = vi.fn().mockRejectedValue(new ApiError('Please correct the highlighted fields.', {
+      status: 400,
+      fieldErrors: { title: 'Ensure this field has no more than 200 characters.', category: '"x" is not a valid choice.' },
+    }));
+    const { user, field } = setup(onSubmit);
+
+    await user.type(field('Title'), 'Refund');
+    await user.type(field('Description'), 'Please refund my last invoice');
+    await user.tab();
+    await waitFor(() => expect(field('Category')).toHaveValue('billing'));
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    expect(await screen.findByText('Ensure this field has no more than 200 characters.')).toBeInTheDocument();
+    expect(field('Title')).toHaveAccessibleDescription('Ensure this field has no more than 200 characters.');
+    expect(field('Category')).toHaveAccessibleDescription('"x" is not a valid choice.');
+    expect(field('Title')).toHaveValue('Refund'); // nothing the agent typed is lost
+  });
+
+  it('shows a form-level message when the API is unreachable', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'high'));
+    const onSubmit = vi.fn().mockRejectedValue(new ApiError('Cannot reach the ticket service at http://localhost:8000. Check that it is running.'));
+    const { user, field } = setup(onSubmit);
+
+    await user.type(field('Title'), 'Refund');
+    await user.type(field('Description'), 'Please refund my last invoice');
+    await user.tab();
+    await waitFor(() => expect(field('Category')).toHaveValue('billing'));
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Cannot reach the ticket service');
+  });
+
+  it('clears after a successful submit', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'high'));
+    const { user, form, field } = setup();
+
+    await user.type(field('Title'), 'Refund');
+    await user.type(field('Description'), 'Please refund my last invoice');
+    await user.tab();
+    await waitFor(() => expect(field('Category')).toHaveValue('billing'));
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    await waitFor(() => expect(field('Title')).toHaveValue(''));
+    expect(field('Description')).toHaveValue('');
+    expect(field('Category')).toHaveValue('');
+    expect(field('Priority')).toHaveValue('');
+    expect(within(form).queryByText('Suggested')).not.toBeInTheDocument();
+    expect(within(form).getByRole('status')).toHaveTextContent('Ticket #7 created.');
+  });
+});

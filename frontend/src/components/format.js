@@ -1,0 +1,23 @@
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** "Today, 14:05" for today's tickets, a short date and time otherwise. */
+export function formatCreated(iso, now = new Date()) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  if (date.toDateString() === now.toDateString()) return `Today, ${timeOnly.format(date)}`;
+  return dateTime.format(date);
+}
+
+export function formatFull(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : dateTime.format(date);
+}
+
+export function formatNumber(value, digits = 0) {
+  if (value == null || Number.isNaN(Number(value))) return '–';
+  return Number(value).toLocaleString(undefined, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
