@@ -111,7 +111,7 @@ def run_sql(conn, sql: str, params: list):
         return cur.fetchall() if cur.description else []
 
 
-def time_cases(port, conn, ctx, repeat, failures) -> list[dict]:
+def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
     client = load.Client(port)
     rows = []
     for case in cases_module.build_cases(ctx):
@@ -121,7 +121,8 @@ def time_cases(port, conn, ctx, repeat, failures) -> list[dict]:
 
         api_ms, (status, payload) = load.timed(call, repeat)
         sql, params = case.raw_sql()
-        raw_ms, raw_rows = load.timed(lambda: run_sql(conn, *case.raw_sql()), repeat)
+        raw_conn = serial_conn if case.serial else conn
+        raw_ms, _ = load.timed(lambda: run_sql(raw_conn, *case.raw_sql()), repeat)
         if status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
         elif case.compare_ids:
@@ -134,6 +135,7 @@ def time_cases(port, conn, ctx, repeat, failures) -> list[dict]:
             "case": case.name, "goal": case.goal, "api": api, "raw_sql": raw,
             "ratio": api["median_ms"] / raw["median_ms"] if raw["median_ms"] else None,
             "raw_note": case.raw_note, "sql": sql, "params": [str(p) for p in params],
+            "list_params": case.list_params,
         })
         print(f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms", flush=True)
     client.close()
@@ -218,6 +220,20 @@ def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
             "speedup": serializer_s / fast_s if fast_s else None, "identical": slow == fast}
 
 
+def orm_sql(params: dict) -> tuple[str, list]:
+    """The SQL the ORM emits for a first cursor page with these list parameters
+    (Django is set up by serializer_vs_fast_path)."""
+    from tickets.filters import TicketFilter
+    from tickets.selectors import ticket_list
+    from tickets.serializers import ticket_rows
+
+    filterset = TicketFilter(params, queryset=ticket_list())
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors)
+    sql, sql_params = ticket_rows(filterset.qs)[:51].query.sql_with_params()
+    return sql, list(sql_params)
+
+
 def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
     filters = "category=technical&priority=high&status=open"
     reads = [
@@ -250,6 +266,9 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         return "classify", "POST", "/api/tickets/classify/", json.dumps({"description": text}).encode()
 
     result = {}
+    # Unmeasured: every worker serves each kind of request once (the first
+    # classify in a worker builds its LLM client) before the timed phases.
+    load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], min(seconds, 5))
     plain = load.run_load(port, [(clients, pick)], seconds)
     result["mixed"] = {**plain.summary(), "by_kind": plain.by_kind(), "clients": clients}
     with_llm = load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], seconds)
@@ -325,7 +344,10 @@ def main(argv=None) -> int:
         conn.autocommit = True
         ctx = Context(conn, args.n)
         check_stats(port, conn, failures)
-        rows = time_cases(port, conn, ctx, args.repeat, failures)
+        serial_conn = psycopg2.connect(url, options="-c max_parallel_workers_per_gather=0")
+        serial_conn.autocommit = True
+        rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
+        serial_conn.close()
         check_stats(port, conn, failures)
         conn.autocommit = False
         print("  unpaginated list ...", flush=True)
@@ -351,7 +373,7 @@ def main(argv=None) -> int:
         print(markdown)
         print(f"written: {stem}.json and .md")
         if args.explain:
-            print(report.explain(conn, rows))
+            print(report.explain(conn, rows, orm_sql))
         conn.close()
     finally:
         for proc in reversed(procs):
