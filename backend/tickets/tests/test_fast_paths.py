@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.timezone import override as timezone_override
 from rest_framework.renderers import JSONRenderer
 
 from tickets.filters import TicketFilter
@@ -180,3 +181,11 @@ def test_create_service_still_rejects_an_unknown_choice_without_the_constraint_q
         ticket_create(title="t", description="d", category="nope", priority="low")
     assert "category" in error.value.message_dict
     assert Ticket.objects.count() == 0
+
+
+def test_streamed_list_follows_the_active_time_zone_as_the_serializer_does(awkward_tickets):
+    with timezone_override("America/New_York"):
+        streamed = b"".join(ticket_array_chunks(ticket_list(), renderer=JSONRenderer(), chunk_size=3))
+        expected = _serializer_json(ticket_list())
+    assert b"-04:00" in expected or b"-05:00" in expected
+    assert streamed == expected
