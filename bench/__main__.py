@@ -308,6 +308,7 @@ def main(argv=None) -> int:
     if args.smoke:
         args.repeat, args.list_repeat, args.load_seconds = min(args.repeat, 3), 1, min(args.load_seconds, 2)
 
+    load_at_start = os.getloadavg()
     name = args.database or f"tickets_bench_{args.n}"
     url = seed.database_url(args.server, name)
     failures: list[str] = []
@@ -360,7 +361,8 @@ def main(argv=None) -> int:
 
         result = {
             "n": args.n, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count()}, "server": server_desc, "migrate_seconds": migrate_s,
+            "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_at_start,
+                        "load_average_at_end": os.getloadavg()}, "server": server_desc, "migrate_seconds": migrate_s,
             "seeding": seeding, "cases": rows, "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers, "throughput": load_result,
             "llm_delay_seconds": args.llm_delay, "failures": failures,

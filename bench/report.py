@@ -28,6 +28,12 @@ def markdown(result: dict) -> str:
         f"indexes {seeding['index_seconds']:.1f} s, vacuum+analyze {seeding['vacuum_seconds']:.1f} s); "
         f"table with indexes {seeding['table_size']}.",
         "",
+        "Load average (1, 5, 15 min) at start {} and at end {}: other work on the machine makes "
+        "figures noisy when these exceed the CPU count.".format(
+            *(" / ".join(f"{x:.1f}" for x in result["machine"][key])
+              for key in ("load_average_at_start", "load_average_at_end"))
+        ),
+        "",
         "| case | API median ms | API p95 ms | raw SQL median ms | ratio | goal | |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
