@@ -86,19 +86,19 @@ class TicketViewSet(
 
     def list(self, request, *args, **kwargs):
         """Rows are read as `values()` and shaped like the serializer's output
-        without a serializer per row. The plain array is streamed from a
+        without a serializer per row. The plain JSON array is streamed from a
         server-side cursor, so its memory does not grow with the number of
-        tickets; the browsable API takes DRF's usual path."""
-        renderer = request.accepted_renderer
-        if not isinstance(renderer, JSONRenderer):
-            return super().list(request, *args, **kwargs)
+        tickets."""
         queryset = self.filter_queryset(self.get_queryset())
-        if self.paginator is None:
+        if self.paginator is not None:
+            page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
+            return self.paginator.get_paginated_response(ticket_representations(page))
+        renderer = request.accepted_renderer
+        if isinstance(renderer, JSONRenderer):
             return StreamingHttpResponse(
                 ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
             )
-        page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
-        return self.paginator.get_paginated_response(ticket_representations(page))
+        return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

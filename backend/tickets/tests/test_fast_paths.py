@@ -189,3 +189,10 @@ def test_streamed_list_follows_the_active_time_zone_as_the_serializer_does(awkwa
         expected = _serializer_json(ticket_list())
     assert b"-04:00" in expected or b"-05:00" in expected
     assert streamed == expected
+
+
+@pytest.mark.parametrize("query", ["", "?page_size=2", "?limit=2"])
+def test_browsable_api_renders_every_list_shape(api, awkward_tickets, query):
+    response = api.get(f"/api/tickets/{query}", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "Unicode caf" in response.content.decode()  # the newest ticket
