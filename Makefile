@@ -36,7 +36,7 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test bench-smoke frontend-test e2e-test
+test: backend-test bench-smoke frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
 	cd backend && ../$(PY) -m pytest
@@ -58,6 +58,16 @@ bench: $(BACKEND_STAMP)
 # answers as the raw SQL does. It prints figures but asserts no timing.
 bench-smoke: $(BACKEND_STAMP)
 	$(PY) -m bench --n 2000 --smoke --database tickets_bench_smoke
+
+# A fresh copy of the repository: `make run` serves both, Ctrl-C stops both.
+.PHONY: smoke-run
+smoke-run:
+	scripts/smoke-run.sh
+
+# The frontend image's build, serve and `npm test` steps, run without Docker.
+.PHONY: frontend-image-test
+frontend-image-test:
+	scripts/smoke-frontend-image.sh
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist backend/db.sqlite3

@@ -336,7 +336,10 @@ def main(argv=None) -> int:
             # The API serves no static files; WhiteNoise's note about that is noise here.
             "PYTHONWARNINGS": "ignore:No directory at",
         }
-        gunicorn = subprocess.Popen(command, cwd=BACKEND, env=env, start_new_session=True)
+        # The access log (stdout, as deployed) is written but not shown.
+        gunicorn = subprocess.Popen(
+            command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True
+        )
         procs.append(gunicorn)
         wait_for(port, "/api/tickets/stats/")
         print(f"  API under {server_desc} on 127.0.0.1:{port}", flush=True)

@@ -20,7 +20,8 @@ load_dotenv(REPO_DIR / ".env", override=False)
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; an unset or empty variable gives the default."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -195,6 +196,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# One schema name per choice set, whichever field uses it (the ticket's own
+# category or classify's suggestion); without this `check --deploy` warns.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "CategoryEnum": "tickets.models.Category",
+    "PriorityEnum": "tickets.models.Priority",
+    "StatusEnum": "tickets.models.Status",
 }
 
 # The LLM that suggests a category and priority. Any OpenAI-compatible server

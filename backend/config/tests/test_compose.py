@@ -1,0 +1,278 @@
+"""docker-compose.yml, .env.example, the Dockerfiles and what git ignores.
+
+Without a Docker engine these are checked by reading them: the compose file's
+shape and interpolations, and, when a compose client is installed
+(`docker compose` or `docker-compose`), its own `config` validation."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from graphlib import TopologicalSorter
+
+import pytest
+import yaml
+from dotenv import dotenv_values
+
+from .support import BACKEND_DIR, REPO_DIR, VENV_BIN, process_env
+
+COMPOSE_FILE = REPO_DIR / "docker-compose.yml"
+ENV_EXAMPLE = REPO_DIR / ".env.example"
+INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-([^}]*))?\}")
+# The container listens on 8000, the port docker-compose.yml maps.
+NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND"}
+# Read from the shell by `make run`, not passed to any container.
+MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT"}
+
+# The API image holds backend/ alone; these files are checked from the repository.
+pytestmark = pytest.mark.skipif(
+    not COMPOSE_FILE.exists(), reason="the repository root is not here (e.g. inside the API image)"
+)
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def documented_variables() -> set[str]:
+    """Every NAME of .env.example, set (NAME=) or shown commented (# NAME=)."""
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), flags=re.MULTILINE))
+
+
+def interpolate(value: str, environment: dict[str, str]) -> str:
+    """Compose's ${VAR}, ${VAR:-default} and ${VAR-default}."""
+    def substitute(match):
+        name, default = match.group(1), match.group(2)
+        given = environment.get(name)
+        if given:
+            return given
+        return default or ""
+    return INTERPOLATION.sub(substitute, value)
+
+
+def test_compose_file_has_the_three_services_of_the_brief(compose):
+    assert set(compose["services"]) == {"db", "backend", "frontend"}
+    assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
+
+
+def test_db_is_postgres_15_with_a_named_volume_and_a_healthcheck(compose):
+    db = compose["services"]["db"]
+
+    assert db["image"] == "postgres:15"
+    volume, _, mount = db["volumes"][0].partition(":")
+    assert mount == "/var/lib/postgresql/data"
+    assert volume in compose["volumes"]
+    assert db["environment"]["POSTGRES_DB"] == "ticketdb"
+    assert db["healthcheck"]["test"][0] == "CMD-SHELL"
+    assert db["healthcheck"]["test"][1].startswith("pg_isready")
+    assert "ports" not in db, "the database is reached by the backend only"
+
+
+def test_backend_serves_8000_once_the_database_is_healthy(compose):
+    backend = compose["services"]["backend"]
+
+    assert backend["build"] == "./backend"
+    assert backend["ports"] == ["8000:8000"]
+    assert backend["depends_on"] == {"db": {"condition": "service_healthy"}}
+    env = backend["environment"]
+    assert env["DATABASE_URL"] == "postgresql://postgres:postgres@db:5432/ticketdb"
+    assert env["OPENAI_API_KEY"] == "${OPENAI_API_KEY:-}"
+    assert interpolate(env["ALLOWED_HOSTS"], {}) == "localhost,127.0.0.1,backend"
+    assert interpolate(env["CORS_ALLOWED_ORIGINS"], {}) == "http://localhost:3000,http://127.0.0.1:3000"
+    assert interpolate(env["DEBUG"], {}) == "True"
+    assert "/api/tickets/" in " ".join(backend["healthcheck"]["test"])
+
+
+def test_frontend_serves_3000_built_for_the_api_on_8000(compose):
+    frontend = compose["services"]["frontend"]
+
+    assert frontend["build"]["context"] == "./frontend"
+    assert interpolate(frontend["build"]["args"]["REACT_APP_API_URL"], {}) == "http://localhost:8000"
+    assert frontend["ports"] == ["3000:3000"]
+    assert frontend["depends_on"] == ["backend"]
+
+
+def test_services_start_in_dependency_order(compose):
+    def needs(service):
+        depends = service.get("depends_on", [])
+        return list(depends) if isinstance(depends, (dict, list)) else []
+
+    graph = {name: needs(service) for name, service in compose["services"].items()}
+
+    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "frontend"]
+
+
+def test_compose_interpolations_are_well_formed_and_documented():
+    text = COMPOSE_FILE.read_text()
+    dollars = [m.start() for m in re.finditer(r"\$(?!\$)", text)]
+    matched = {m.start() for m in INTERPOLATION.finditer(text)}
+
+    assert set(dollars) == matched, "every $ in docker-compose.yml is a ${VAR...} interpolation"
+    used = {m.group(1) for m in INTERPOLATION.finditer(text)}
+    assert used - documented_variables() == set()
+
+
+def test_env_example_documents_every_variable_the_backend_reads():
+    read = set()
+    for path in (BACKEND_DIR / "config" / "settings.py", BACKEND_DIR / "gunicorn.conf.py"):
+        source = path.read_text()
+        read |= set(re.findall(r"env_\w+\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source))
+        read |= set(re.findall(r"environ(?:\.get)?[\(\[]\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source))
+    read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):-", (BACKEND_DIR / "entrypoint.sh").read_text()))
+    read -= {"DJANGO_SETTINGS_MODULE", "PYTHON"}  # PYTHON: the entrypoint's interpreter, for native runs
+    read.add("DATABASE_URL")  # read by dj-database-url
+
+    assert read, "the variables were found"
+    assert read - documented_variables() == set()
+
+
+def test_compose_passes_every_documented_variable_to_the_containers(compose):
+    passed = set(compose["services"]["backend"]["environment"]) | set(compose["services"]["frontend"]["build"]["args"])
+
+    assert documented_variables() - passed == NOT_FOR_CONTAINERS | MAKE_RUN_ONLY
+
+
+def test_env_example_sets_nothing_but_an_empty_api_key():
+    # Copied to .env as is, it must change nothing: every other line is a comment.
+    assert dotenv_values(ENV_EXAMPLE) == {"OPENAI_API_KEY": ""}
+
+
+SETTINGS_PROBE = """
+import json
+from django.conf import settings as s
+print(json.dumps({
+    "debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "cors": s.CORS_ALLOWED_ORIGINS,
+    "model": s.OPENAI_MODEL, "base_url": s.OPENAI_BASE_URL, "timeout": s.OPENAI_TIMEOUT,
+    "cache": s.CLASSIFY_CACHE_SECONDS, "rates": s.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+    "log": s.LOGGING["root"]["level"], "body": s.MAX_REQUEST_BODY_BYTES, "proxies": s.NUM_PROXIES,
+    "conn": s.DATABASES["default"]["CONN_MAX_AGE"], "ssl": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS,
+    "proxy_header": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
+    "cookies": [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE],
+}))
+"""
+
+
+def settings_under(env: dict[str, str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SETTINGS_PROBE], cwd=BACKEND_DIR,
+        env=process_env(DATABASE_URL=None, **env), capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_compose_environment_with_an_empty_env_file_gives_the_default_settings(compose):
+    backend_env = {
+        name: interpolate(str(value), {}) for name, value in compose["services"]["backend"]["environment"].items()
+        if name != "DATABASE_URL"
+    }
+    unset = {name: None for name in backend_env}
+
+    assert settings_under(backend_env) == settings_under(unset)
+
+
+def test_compose_environment_with_an_empty_env_file_gives_the_default_server_settings(compose):
+    backend_env = {
+        name: interpolate(str(value), {}) for name, value in compose["services"]["backend"]["environment"].items()
+        if name.startswith("GUNICORN_") or name == "OPENAI_TIMEOUT"
+    }
+
+    def server_config(env):
+        result = subprocess.run(
+            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config", "config.wsgi"],
+            cwd=BACKEND_DIR, env=process_env(**env), capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert server_config(backend_env) == server_config({name: None for name in backend_env})
+
+
+def _compose_client():
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+@pytest.mark.skipif(_compose_client() is None, reason="no compose client installed (docker compose or docker-compose)")
+def test_compose_client_validates_the_file():
+    result = subprocess.run(
+        [*_compose_client(), "--file", str(COMPOSE_FILE), "--project-directory", str(REPO_DIR), "config", "--quiet"],
+        env=process_env(OPENAI_API_KEY="sk-from-env"), capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def dockerfile_instructions(path):
+    lines = re.sub(r"\\\n", " ", path.read_text()).splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def index_of(instructions, prefix):
+    return next(i for i, line in enumerate(instructions) if line.startswith(prefix))
+
+
+def test_backend_image_installs_dependencies_before_the_sources_and_runs_unprivileged():
+    steps = dockerfile_instructions(BACKEND_DIR / "Dockerfile")
+
+    assert re.match(r"FROM python:3\.\d+-slim", steps[0])
+    assert index_of(steps, "COPY requirements") < index_of(steps, "RUN pip install") < index_of(steps, "COPY . .")
+    assert "requirements-dev.txt" in steps[index_of(steps, "RUN pip install")], "the tests run in the image"
+    users = [line for line in steps if line.startswith("USER ")]
+    assert users and users[-1] not in ("USER root", "USER 0")
+    assert index_of(steps, "USER ") < index_of(steps, "ENTRYPOINT")
+    assert steps[index_of(steps, "ENTRYPOINT")] == 'ENTRYPOINT ["./entrypoint.sh"]'
+    assert steps[index_of(steps, "CMD")] == 'CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]'
+    assert "EXPOSE 8000" in steps
+
+
+def test_frontend_image_serves_the_build_and_keeps_what_npm_test_needs():
+    steps = dockerfile_instructions(REPO_DIR / "frontend" / "Dockerfile")
+    stages = [line for line in steps if line.startswith("FROM ")]
+
+    assert re.match(r"FROM node:20[\w.-]* AS build", stages[0])
+    # The serving stage is the build stage itself: node, node_modules and sources stay.
+    assert stages[-1] == "FROM build AS serve"
+    assert index_of(steps, "RUN npm ci") < index_of(steps, "COPY --chown=node:node . .")
+    assert index_of(steps, "ARG REACT_APP_API_URL") < index_of(steps, "RUN npm run build")
+    assert index_of(steps, "USER node") < index_of(steps, "RUN npm ci")
+    assert steps[-1] == 'CMD ["npm", "run", "preview", "--", "--host", "0.0.0.0", "--port", "3000", "--strictPort"]'
+
+
+@pytest.mark.parametrize(("context", "excluded"), [
+    ("backend", [".venv/", "staticfiles/", "*.sqlite3", ".env"]),
+    ("frontend", ["node_modules/", "dist/", ".env"]),
+])
+def test_docker_build_contexts_leave_out_local_environments_and_builds(context, excluded):
+    patterns = (REPO_DIR / context / ".dockerignore").read_text().splitlines()
+
+    assert set(excluded) <= set(patterns)
+
+
+def test_entrypoint_is_executable_in_git():
+    mode = subprocess.run(
+        ["git", "ls-files", "--stage", "backend/entrypoint.sh"], cwd=REPO_DIR, capture_output=True, text=True
+    ).stdout.split()[0]
+
+    assert mode == "100755"
+
+
+@pytest.mark.parametrize("path", [
+    ".env", "backend/.venv/bin/python", "backend/db.sqlite3", "backend/staticfiles/admin/base.css",
+    "frontend/node_modules/react/index.js", "frontend/dist/index.html",
+])
+def test_git_ignores_secrets_environments_builds_and_databases(path):
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", path], cwd=REPO_DIR)
+
+    assert result.returncode == 0, f"{path} is not ignored"
+
+
+def test_env_example_is_not_ignored():
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", ".env.example"], cwd=REPO_DIR)
+
+    assert result.returncode == 1

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Start-up of the API container: wait for the database (bounded), apply the
+# migrations, collect static files, then run the command given (gunicorn by
+# default). Works the same outside a container, from the backend directory.
+#
+#   DB_WAIT_SECONDS   how long to wait for the database (default 60)
+#   SKIP_MIGRATE=1    do not migrate (e.g. when a release job owns migrations)
+#   SKIP_COLLECTSTATIC=1
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON="${PYTHON:-python}"
+# Gunicorn reads WEB_CONCURRENCY itself and fails on an empty one; empty means default.
+if [ -z "${WEB_CONCURRENCY:-}" ]; then unset WEB_CONCURRENCY; fi
+DB_WAIT_SECONDS="${DB_WAIT_SECONDS:-60}"
+
+if ! [[ "$DB_WAIT_SECONDS" =~ ^[0-9]+$ ]]; then
+  echo "entrypoint: DB_WAIT_SECONDS must be a whole number of seconds, got '$DB_WAIT_SECONDS'" >&2
+  exit 2
+fi
+
+# One Python process polls through Django's own connection, so this works for
+# SQLite and PostgreSQL alike and honours DATABASE_URL exactly as the app does.
+echo "entrypoint: waiting up to ${DB_WAIT_SECONDS}s for the database"
+"$PYTHON" - "$DB_WAIT_SECONDS" <<'PY'
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+
+django.setup()
+from django.db import connection
+from django.db.utils import OperationalError
+
+budget = float(sys.argv[1])
+deadline = time.monotonic() + budget
+db = connection.settings_dict
+if db.get("HOST"):
+    where = f"{db['HOST']}:{db.get('PORT') or 'default port'}/{db['NAME']}"
+else:
+    where = str(db["NAME"])
+attempt = 0
+while True:
+    attempt += 1
+    try:
+        connection.ensure_connection()
+        break
+    except OperationalError as exc:
+        last_error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        connection.close()
+        if time.monotonic() + 1 > deadline:
+            print(
+                f"entrypoint: the database at {where} did not answer within {budget:g}s "
+                f"({attempt} attempts). Last error: {last_error}. "
+                "Check DATABASE_URL and that the database is running.",
+                file=sys.stderr,
+            )
+            sys.exit(1)
+        time.sleep(1)
+print(f"entrypoint: database {connection.vendor} at {where} is ready")
+PY
+
+if [ "${SKIP_MIGRATE:-0}" != "1" ]; then
+  "$PYTHON" manage.py migrate --noinput
+fi
+if [ "${SKIP_COLLECTSTATIC:-0}" != "1" ]; then
+  "$PYTHON" manage.py collectstatic --noinput --verbosity 0
+fi
+
+if [ "$#" -eq 0 ]; then
+  set -- gunicorn -c gunicorn.conf.py config.wsgi
+fi
+echo "entrypoint: starting: $*"
+exec "$@"
