@@ -270,7 +270,8 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
     # classify in a worker builds its LLM client) before the timed phases.
     load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], min(seconds, 5))
     plain = load.run_load(port, [(clients, pick)], seconds)
-    result["mixed"] = {**plain.summary(), "by_kind": plain.by_kind(), "clients": clients}
+    result["mixed"] = {**plain.summary(), "by_kind": plain.by_kind(), "clients": clients,
+                       "error_causes": plain.error_causes}
     with_llm = load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], seconds)
     result["mixed_with_slow_classify"] = {
         **with_llm.summary(exclude=("classify",)),
@@ -278,10 +279,11 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         "by_kind": with_llm.by_kind(),
         "clients": clients,
         "classify_clients": classify_clients,
+        "error_causes": with_llm.error_causes,
     }
     for phase in ("mixed", "mixed_with_slow_classify"):
         if result[phase]["errors"]:
-            failures.append(f"throughput {phase}: {result[phase]['errors']} errors")
+            failures.append(f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}")
     classify = result["mixed_with_slow_classify"]["classify"] or {}
     if classify.get("errors"):
         failures.append(f"classify under load: {classify['errors']} errors")

@@ -62,6 +62,7 @@ class LoadResult:
     seconds: float
     latencies: dict = field(default_factory=dict)  # kind -> [ms]
     errors: dict = field(default_factory=dict)  # kind -> count
+    error_causes: dict = field(default_factory=dict)  # "HTTP 500" or an exception name -> count
 
     def summary(self, exclude=()) -> dict:
         kinds = [k for k in self.latencies if k not in exclude]
@@ -86,7 +87,8 @@ class LoadResult:
         }
 
 
-async def _send(reader, writer, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+async def _send(reader, writer, method: str, path: str, body: bytes | None) -> tuple[int, bytes, bool]:
+    """Status, body, and whether the server will close the connection after it."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
     if body is not None:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -115,9 +117,7 @@ async def _send(reader, writer, method: str, path: str, body: bytes | None) -> t
         payload = b"".join(parts)
     else:
         payload = await reader.readexactly(length)
-    if close:
-        raise ConnectionResetError("server closed the connection")
-    return status, payload
+    return status, payload, close
 
 
 async def _client(port, pick, deadline, result: LoadResult, rng: random.Random):
@@ -128,13 +128,20 @@ async def _client(port, pick, deadline, result: LoadResult, rng: random.Random):
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             started = time.perf_counter()
-            status, _ = await _send(reader, writer, method, path, body)
+            status, _, close = await _send(reader, writer, method, path, body)
             elapsed = (time.perf_counter() - started) * 1000
+            if close:  # e.g. a worker recycled after max_requests: a complete answer, then reconnect
+                writer.close()
+                reader = writer = None
             result.latencies.setdefault(kind, []).append(elapsed)
             if status >= 400:
                 result.errors[kind] = result.errors.get(kind, 0) + 1
-        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
+                cause = f"HTTP {status}"
+                result.error_causes[cause] = result.error_causes.get(cause, 0) + 1
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
             result.errors[kind] = result.errors.get(kind, 0) + 1
+            cause = type(exc).__name__
+            result.error_causes[cause] = result.error_causes.get(cause, 0) + 1
             if writer is not None:
                 writer.close()
             reader = writer = None
