@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
-.PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean
+.PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean bench bench-smoke
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
 	@echo "make test   run every test (backend, frontend, end-to-end)"
 	@echo "make seed   fill the database with demo tickets"
+	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +36,7 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test frontend-test e2e-test smoke-run frontend-image-test
+test: backend-test bench-smoke frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
 	cd backend && ../$(PY) -m pytest
@@ -45,6 +46,18 @@ frontend-test: $(FRONTEND_STAMP)
 
 e2e-test: install
 	scripts/e2e.sh
+
+# The benchmark: a fresh PostgreSQL database tickets_bench_N on the server of
+# BENCH_DATABASE_URL (default: postgres on 127.0.0.1:5432). BENCH_ARGS=--explain
+# adds query plans. Results go to bench/results/.
+N ?= 100000
+bench: $(BACKEND_STAMP)
+	$(PY) -m bench --n $(N) $(BENCH_ARGS)
+
+# The benchmark at a small N: checks that it runs and that every fast path
+# answers as the raw SQL does. It prints figures but asserts no timing.
+bench-smoke: $(BACKEND_STAMP)
+	$(PY) -m bench --n 2000 --smoke --database tickets_bench_smoke
 
 # A fresh copy of the repository: `make run` serves both, Ctrl-C stops both.
 .PHONY: smoke-run

@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run on the database DATABASE_URL names (PostgreSQL in
 CI); the header says which, and REQUIRE_DATABASE_VENDOR makes a wrong one fatal."""
+import json
 import os
 
 import pytest
@@ -35,9 +36,22 @@ def _fresh_cache(db):
     yield
 
 
+class StreamReadingAPIClient(APIClient):
+    """An APIClient that reads streamed responses (the plain list) whole, so that
+    `.json()` and `.getvalue()` work on them as on any other response."""
+
+    def request(self, **kwargs):
+        response = super().request(**kwargs)
+        if response.streaming:
+            body = response.getvalue()
+            response.getvalue = lambda: body
+            response.json = lambda: json.loads(body)
+        return response
+
+
 @pytest.fixture
 def api():
-    return APIClient()
+    return StreamReadingAPIClient()
 
 
 @pytest.fixture(scope="session")

@@ -127,8 +127,9 @@ class TicketCursorPagination(BasePagination):
         return (created_at, pk), reverse
 
 
-def _position(ticket):
-    return (ticket.created_at.isoformat(), ticket.pk)
+def _position(row):
+    """The keyset position of a `values()` row (see views.TicketViewSet.list)."""
+    return (row["created_at"].isoformat(), row["id"])
 
 
 def _positive_int_param(request, name, maximum):
@@ -142,6 +143,22 @@ def _positive_int_param(request, name, maximum):
     if value < 1:
         raise ValidationError({name: ["Must be a whole number of 1 or more."]})
     return min(value, maximum)
+
+
+def check_list_parameters(request, names):
+    """Each list parameter holds one value, and every paging value is valid even
+    when the other paging style is used: nothing in a query is silently ignored."""
+    params = request.query_params
+    repeated = {name: ["Give this parameter once."] for name in names if len(params.getlist(name)) > 1}
+    if repeated:
+        raise ValidationError(repeated)
+    paging = ("limit", "offset", "page_size")
+    empty = {name: ["Give a value or leave the parameter out."] for name in paging if params.get(name) == ""}
+    if empty:
+        raise ValidationError(empty)
+    TicketLimitOffsetPagination().get_limit(request)
+    TicketLimitOffsetPagination().get_offset(request)
+    _positive_int_param(request, "page_size", MAX_PAGE_SIZE)
 
 
 def paginator_for(request):

@@ -1,4 +1,5 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -10,14 +11,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import llm_service
 from .filters import SEARCH_MAX_LENGTH, TicketFilter
 from .models import Category, Priority, Status
-from .pagination import MAX_PAGE_SIZE, TicketLimitOffsetPagination, _positive_int_param, paginator_for
+from .pagination import check_list_parameters, paginator_for
 from .selectors import ticket_list, ticket_stats
 from .serializers import (
     ClassifyRequestSerializer,
@@ -28,11 +29,13 @@ from .serializers import (
     TicketOffsetPageSerializer,
     TicketSerializer,
     TicketStatsSerializer,
+    ticket_array_chunks,
+    ticket_representations,
+    ticket_rows,
 )
 from .services import ticket_create, ticket_update
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
-PAGING_NAMES = ("limit", "offset", "page_size")
 LIST_PARAMETERS = ("category", "priority", "status", "search", "limit", "offset", "page_size", "cursor")
 
 VALIDATION_ERROR = OpenApiResponse(
@@ -108,15 +111,28 @@ class TicketViewSet(
     def get_queryset(self):
         return ticket_list()
 
-    def list(self, request, *args, **kwargs):
-        _check_list_parameters(request)
-        return super().list(request, *args, **kwargs)
-
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
             self._paginator = paginator_for(self.request) if self.action == "list" else None
         return self._paginator
+
+    def list(self, request, *args, **kwargs):
+        """Rows are read as `values()` and shaped like the serializer's output
+        without a serializer per row. The plain JSON array is streamed from a
+        server-side cursor, so its memory does not grow with the number of
+        tickets."""
+        check_list_parameters(request, LIST_PARAMETERS)
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is not None:
+            page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
+            return self.paginator.get_paginated_response(ticket_representations(page))
+        renderer = request.accepted_renderer
+        if isinstance(renderer, JSONRenderer):
+            return StreamingHttpResponse(
+                ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
+            )
+        return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -173,18 +189,3 @@ class TicketViewSet(
             return Response(DESCRIPTION_REQUIRED, status=status.HTTP_400_BAD_REQUEST)
         suggestion = llm_service.classify_description(description=description.strip())
         return Response(suggestion.as_response())
-
-
-def _check_list_parameters(request):
-    """Each list parameter holds one value, and every paging value is valid even
-    when the other paging style is used: nothing in a query is silently ignored."""
-    params = request.query_params
-    repeated = {name: ["Give this parameter once."] for name in LIST_PARAMETERS if len(params.getlist(name)) > 1}
-    if repeated:
-        raise ValidationError(repeated)
-    empty = {name: ["Give a value or leave the parameter out."] for name in PAGING_NAMES if params.get(name) == ""}
-    if empty:
-        raise ValidationError(empty)
-    TicketLimitOffsetPagination().get_limit(request)
-    TicketLimitOffsetPagination().get_offset(request)
-    _positive_int_param(request, "page_size", MAX_PAGE_SIZE)

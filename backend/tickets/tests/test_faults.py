@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http
+from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http, requires_postgresql
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +58,7 @@ LLM_FAULTS = {
 
 
 @pytest.mark.parametrize("fault", list(LLM_FAULTS))
+@requires_postgresql
 def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
     live_api, fake_llm_live, fault, monkeypatch
 ):
@@ -99,6 +100,7 @@ def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
         assert any(done < result["finished_at"] for *_, done in others)
 
 
+@requires_postgresql
 def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     status, _, body = post_json(f"{live_api.url}/api/tickets/", TICKET)
     assert status == 201

@@ -15,7 +15,7 @@ from django.db import connection
 from tickets import llm_service
 
 from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, Gunicorn, database_url, http
+from .live import BACKEND_DIR, Gunicorn, database_url, http, requires_postgresql
 
 OPENAI_KEY = "sk-proj-LiveHardeningKey-0123456789abcdef"
 SECRET_KEY = "hardening-secret-key-that-must-never-leak-0123456789abcdefghij"
@@ -56,6 +56,7 @@ def assert_no_secret(text):
 
 
 @pytest.mark.slow
+@requires_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_live_body_limit_throttle_and_security_headers():
     with FakeLLM() as fake, Gunicorn(live_env(fake, CLASSIFY_RATE="5/minute"), workers=3, threads=2) as server:
@@ -95,6 +96,7 @@ def test_live_body_limit_throttle_and_security_headers():
 
 
 @pytest.mark.slow
+@requires_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_live_keys_never_reach_answers_or_logs_when_the_sdk_fails():
     echo = f'{{"error": {{"message": "Incorrect API key provided: {OPENAI_KEY}"}}}}'.encode()

@@ -1,0 +1,5 @@
+"""The benchmark harness: `make bench N=1000000` (see `python -m bench --help`).
+
+It seeds a fresh PostgreSQL database, serves the API under gunicorn as deployed
+and times every endpoint next to the raw SQL that answers the same question.
+"""

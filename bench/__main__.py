@@ -1,0 +1,403 @@
+"""python -m bench --n 1000000 [--explain] [--smoke]
+
+Fresh database, migrate, seed, gunicorn on a free loopback port, then every case
+timed warm next to its raw SQL, the streamed list and its worker memory, the
+serializer against the fast path, and a mixed concurrent load with and without
+classify calls waiting on a slow fake LLM. Results: bench/results/*.json and *.md.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg2
+
+from . import cases as cases_module
+from . import load, report, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = ROOT / "backend"
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def default_server() -> str:
+    for name in ("BENCH_DATABASE_URL", "DATABASE_URL"):
+        value = os.environ.get(name, "")
+        if value.startswith(("postgres://", "postgresql://")):
+            return value
+    return DEFAULT_SERVER
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            client = load.Client(port)
+            status, _ = client.request("GET", path)
+            client.close()
+            if status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port}{path}")
+
+
+def gunicorn_command(port: int) -> tuple[list[str], str]:
+    exe = str(Path(sys.executable).with_name("gunicorn"))
+    quiet = ["--log-level", "warning"]
+    if (BACKEND / "gunicorn.conf.py").exists():
+        return [exe, "-c", "gunicorn.conf.py", *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
+            "gunicorn -c gunicorn.conf.py"
+        )
+    workers = 2 * (os.cpu_count() or 1) + 1
+    flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
+    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
+        "gunicorn " + " ".join(flags) + " (no gunicorn.conf.py yet)"
+    )
+
+
+def worker_pids(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Context:
+    def __init__(self, conn, n: int):
+        with conn.cursor() as cur:
+            self.deep_offset = max(0, int(n * 0.9) - 1)
+            cur.execute(
+                "SELECT created_at, id FROM tickets_ticket ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %s",
+                [self.deep_offset],
+            )
+            self.deep_position = cur.fetchone()
+            cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 1000")
+            self.ids = [row[0] for row in cur.fetchall()]
+        self.rng = random.Random(7)
+        self.patch_id = self.ids[0]
+        self.patch_count = 0
+        self.create_count = 0
+
+    def some_id(self) -> int:
+        return self.rng.choice(self.ids)
+
+
+def run_sql(conn, sql: str, params: list):
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
+    client = load.Client(port)
+    rows = []
+    for case in cases_module.build_cases(ctx):
+        def call(case=case):
+            body = case.body() if case.body else None
+            return client.request(case.method, case.path(), body)
+
+        api_ms, (status, payload) = load.timed(call, repeat)
+        sql, params = case.raw_sql()
+        raw_conn = serial_conn if case.serial else conn
+        raw_ms, _ = load.timed(lambda: run_sql(raw_conn, *case.raw_sql()), repeat)
+        if status >= 400:
+            failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
+        elif case.compare_ids:
+            api_ids = [item["id"] for item in json.loads(payload)["results"]]
+            raw_ids = [row[0] for row in run_sql(conn, sql, params)][:50]
+            if api_ids != raw_ids:
+                failures.append(f"{case.name}: the endpoint and the raw SQL disagree")
+        api, raw = load.describe(api_ms), load.describe(raw_ms)
+        rows.append({
+            "case": case.name, "goal": case.goal, "api": api, "raw_sql": raw,
+            "ratio": api["median_ms"] / raw["median_ms"] if raw["median_ms"] else None,
+            "raw_note": case.raw_note, "sql": sql, "params": [str(p) for p in params],
+            "list_params": case.list_params,
+        })
+        print(f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms", flush=True)
+    client.close()
+    return rows
+
+
+def check_stats(port, conn, failures) -> None:
+    client = load.Client(port)
+    _, payload = client.request("GET", "/api/tickets/stats/")
+    client.close()
+    body = json.loads(payload)
+    raw = run_sql(conn, cases_module.stats_scan_sql(), [])[0]
+    expected = [raw[0], raw[1], *raw[3:7], *raw[7:11]]
+    got = [body["total_tickets"], body["open_tickets"], *body["priority_breakdown"].values(),
+           *body["category_breakdown"].values()]
+    if got != expected:
+        failures.append(f"stats: endpoint {got} but a full count gives {expected}")
+
+
+def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
+    before = {pid: peak_rss_mb(pid) for pid in worker_pids(master)}
+    client = load.Client(port)
+    samples, size = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        status, size, head, tail = client.stream("/api/tickets/")
+        samples.append((time.perf_counter() - started) * 1000)
+        if status != 200 or not head.startswith(b"[") or not tail.endswith(b"]"):
+            failures.append(f"unpaginated list: HTTP {status}, not a JSON array")
+    if smoke:
+        _, payload = client.request("GET", "/api/tickets/")
+        api_ids = [item["id"] for item in json.loads(payload)]
+        raw_ids = [row[0] for row in run_sql(conn, f"SELECT id FROM tickets_ticket {cases_module.ORDER}", [])]
+        if api_ids != raw_ids:
+            failures.append("unpaginated list: ids differ from the raw SQL")
+    client.close()
+    after = {pid: peak_rss_mb(pid) for pid in worker_pids(master)}
+
+    def raw_stream():
+        with conn.cursor(name="bench_all") as cur:
+            cur.itersize = 2000
+            cur.execute(f"SELECT {cases_module.COLUMNS} FROM tickets_ticket {cases_module.ORDER}")
+            count = sum(1 for _ in cur)
+        conn.commit()
+        return count
+
+    raw_samples, _ = load.timed(raw_stream, repeat, warmup=0)
+    return {
+        "api": load.describe(samples),
+        "raw_sql": load.describe(raw_samples),
+        "bytes": size,
+        "worker_peak_rss_mb_before": max(before.values(), default=None),
+        "worker_peak_rss_mb_after": max(after.values(), default=None),
+    }
+
+
+def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
+    """In this process: TicketSerializer(many=True) against the streamed path, same rows."""
+    sys.path.insert(0, str(BACKEND))
+    os.environ.update({"DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from rest_framework.renderers import JSONRenderer
+
+    from tickets.selectors import ticket_list
+    from tickets.serializers import TicketSerializer, ticket_array_chunks
+
+    sample = min(n, 100_000)
+    queryset = ticket_list()[:sample]
+    renderer = JSONRenderer()
+    started = time.perf_counter()
+    slow = renderer.render(TicketSerializer(queryset, many=True).data)
+    serializer_s = time.perf_counter() - started
+    started = time.perf_counter()
+    fast = b"".join(ticket_array_chunks(queryset, renderer=renderer))
+    fast_s = time.perf_counter() - started
+    if slow != fast:
+        failures.append("the streamed list's JSON differs from TicketSerializer's")
+    return {"rows": sample, "serializer_s": serializer_s, "fast_path_s": fast_s,
+            "speedup": serializer_s / fast_s if fast_s else None, "identical": slow == fast}
+
+
+def orm_sql(params: dict) -> tuple[str, list]:
+    """The SQL the ORM emits for a first cursor page with these list parameters
+    (Django is set up by serializer_vs_fast_path)."""
+    from tickets.filters import TicketFilter
+    from tickets.selectors import ticket_list
+    from tickets.serializers import ticket_rows
+
+    filterset = TicketFilter(params, queryset=ticket_list())
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors)
+    sql, sql_params = ticket_rows(filterset.qs)[:51].query.sql_with_params()
+    return sql, list(sql_params)
+
+
+def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
+    filters = "category=technical&priority=high&status=open"
+    reads = [
+        (30, "first page", "GET", "/api/tickets/?page_size=50"),
+        (15, "filtered page", "GET", f"/api/tickets/?page_size=50&{filters}"),
+        (10, "search rare", "GET", f"/api/tickets/?page_size=50&search={seed.RARE_WORD}"),
+        (5, "search common+filter", "GET", f"/api/tickets/?page_size=50&search={seed.COMMON_WORD}&status=open"),
+        (10, "stats", "GET", "/api/tickets/stats/"),
+    ]
+    weights = [w for w, *_ in reads] + [15, 8, 7]
+
+    def pick(rng):
+        choice = rng.choices(range(len(weights)), weights)[0]
+        if choice < len(reads):
+            _, kind, method, path = reads[choice]
+            return kind, method, path, None
+        ticket = rng.choice(ctx.ids)
+        if choice == len(reads):
+            return "retrieve", "GET", f"/api/tickets/{ticket}/", None
+        if choice == len(reads) + 1:
+            body = {"title": "Load test ticket", "description": "Created under load: printer offline.",
+                    "category": "technical", "priority": "low"}
+            return "create", "POST", "/api/tickets/", json.dumps(body).encode()
+        status = rng.choice(["open", "in_progress", "resolved", "closed"])
+        return "patch", "PATCH", f"/api/tickets/{ticket}/", json.dumps({"status": status}).encode()
+
+    def pick_classify(rng):
+        # A new description each time, so that the answer cache never helps.
+        text = f"My invoice {rng.random()} was charged twice and the app shows an error"
+        return "classify", "POST", "/api/tickets/classify/", json.dumps({"description": text}).encode()
+
+    result = {}
+    # Unmeasured: every worker serves each kind of request once (the first
+    # classify in a worker builds its LLM client) before the timed phases.
+    load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], min(seconds, 5))
+    plain = load.run_load(port, [(clients, pick)], seconds)
+    result["mixed"] = {**plain.summary(), "by_kind": plain.by_kind(), "clients": clients,
+                       "error_causes": plain.error_causes}
+    with_llm = load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], seconds)
+    result["mixed_with_slow_classify"] = {
+        **with_llm.summary(exclude=("classify",)),
+        "classify": with_llm.by_kind().get("classify"),
+        "by_kind": with_llm.by_kind(),
+        "clients": clients,
+        "classify_clients": classify_clients,
+        "error_causes": with_llm.error_causes,
+    }
+    for phase in ("mixed", "mixed_with_slow_classify"):
+        if result[phase]["errors"]:
+            failures.append(f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}")
+    classify = result["mixed_with_slow_classify"]["classify"] or {}
+    if classify.get("errors"):
+        failures.append(f"classify under load: {classify['errors']} errors")
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="tickets to seed")
+    parser.add_argument("--server", default=default_server(),
+                        help="any database URL on the PostgreSQL server to use "
+                        "(default: BENCH_DATABASE_URL, else a PostgreSQL DATABASE_URL, else local)")
+    parser.add_argument("--database", help="database name (default tickets_bench_N); dropped and recreated")
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
+    parser.add_argument("--list-repeat", type=int, default=2, help="timed runs of the unpaginated list")
+    parser.add_argument("--load-seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the mixed load")
+    parser.add_argument("--classify-clients", type=int, default=4)
+    parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds the fake LLM takes to answer")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of slow cases")
+    parser.add_argument("--smoke", action="store_true",
+                        help="small and quick: check every fast path against raw SQL; drop the database after")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.repeat, args.list_repeat, args.load_seconds = min(args.repeat, 3), 1, min(args.load_seconds, 2)
+
+    load_at_start = os.getloadavg()
+    name = args.database or f"tickets_bench_{args.n}"
+    url = seed.database_url(args.server, name)
+    failures: list[str] = []
+    procs = []
+    print(f"database {name}: recreating, migrating, seeding {args.n:,} tickets", flush=True)
+    seed.recreate_database(args.server, name)
+    try:
+        migrate_s = seed.migrate(url, sys.executable)
+        seeding = seed.seed(url, args.n)
+        print(f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
+              f"table {seeding['table_size']}", flush=True)
+
+        llm_port, port = free_port(), free_port()
+        procs.append(subprocess.Popen(
+            [sys.executable, "tickets/tests/fake_llm.py", "--port", str(llm_port), "--delay", str(args.llm_delay)],
+            cwd=BACKEND, stdout=subprocess.DEVNULL, start_new_session=True,
+        ))
+        command, server_desc = gunicorn_command(port)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
+            "OPENAI_API_KEY": "sk-bench-fake", "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
+            "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)), "CLASSIFY_RATE": "1000000/minute",
+            # The API serves no static files; WhiteNoise's note about that is noise here.
+            "PYTHONWARNINGS": "ignore:No directory at",
+        }
+        # The access log (stdout, as deployed) is written but not shown.
+        gunicorn = subprocess.Popen(
+            command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True
+        )
+        procs.append(gunicorn)
+        wait_for(port, "/api/tickets/stats/")
+        print(f"  API under {server_desc} on 127.0.0.1:{port}", flush=True)
+
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        ctx = Context(conn, args.n)
+        check_stats(port, conn, failures)
+        serial_conn = psycopg2.connect(url, options="-c max_parallel_workers_per_gather=0")
+        serial_conn.autocommit = True
+        rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
+        serial_conn.close()
+        check_stats(port, conn, failures)
+        conn.autocommit = False
+        print("  unpaginated list ...", flush=True)
+        unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
+        conn.autocommit = True
+        serializers = serializer_vs_fast_path(url, args.n, failures)
+        print("  mixed load ...", flush=True)
+        load_result = throughput(port, ctx, args.load_seconds, args.clients, args.classify_clients, failures)
+        check_stats(port, conn, failures)
+
+        result = {
+            "n": args.n, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_at_start,
+                        "load_average_at_end": os.getloadavg()}, "server": server_desc, "migrate_seconds": migrate_s,
+            "seeding": seeding, "cases": rows, "unpaginated": unpaginated,
+            "serializer_vs_fast_path": serializers, "throughput": load_result,
+            "llm_delay_seconds": args.llm_delay, "failures": failures,
+        }
+        markdown = report.markdown(result)
+        RESULTS.mkdir(exist_ok=True)
+        stem = RESULTS / f"bench-{args.n}-{time.strftime('%Y%m%d-%H%M%S')}"
+        stem.with_suffix(".json").write_text(json.dumps(result, indent=2, default=str))
+        stem.with_suffix(".md").write_text(markdown)
+        print(markdown)
+        print(f"written: {stem}.json and .md")
+        if args.explain:
+            print(report.explain(conn, rows, orm_sql))
+        conn.close()
+    finally:
+        for proc in reversed(procs):
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+        if args.smoke:
+            seed.drop_database(args.server, name)
+
+    if failures:
+        print("FAILED: " + "; ".join(failures), file=sys.stderr)
+        return 1
+    print("bench: every fast path answered as the raw SQL did")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
