@@ -7,13 +7,16 @@ PY := $(VENV)/bin/python
 BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
-.PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean bench bench-smoke
+.PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
-	@echo "make test   run every test (backend, frontend, end-to-end)"
+	@echo "make test   run every test (backend, frontend, end-to-end, smoke, load)"
 	@echo "make seed   fill the database with demo tickets"
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
+	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
+	@echo "make audit  known vulnerabilities in the dependencies"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +39,7 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test bench-smoke frontend-test e2e-test smoke-run frontend-image-test
+test: backend-test bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
 	cd backend && ../$(PY) -m pytest
@@ -60,12 +63,10 @@ bench-smoke: $(BACKEND_STAMP)
 	$(PY) -m bench --n 2000 --smoke --database tickets_bench_smoke
 
 # A fresh copy of the repository: `make run` serves both, Ctrl-C stops both.
-.PHONY: smoke-run
 smoke-run:
 	scripts/smoke-run.sh
 
 # The frontend image's build, serve and `npm test` steps, run without Docker.
-.PHONY: frontend-image-test
 frontend-image-test:
 	scripts/smoke-frontend-image.sh
 
@@ -77,15 +78,12 @@ clean:
 # It uses a database of its own: the DATABASE_URL database's name + "_load".
 LOAD_USERS ?= 50
 LOAD_DURATION ?= 10m
-.PHONY: load load-smoke audit
 load: $(BACKEND_STAMP)
 	$(PY) loadtest/run.py --users $(LOAD_USERS) --duration $(LOAD_DURATION)
 
 # The short run that `make test` includes.
 load-smoke: $(BACKEND_STAMP)
 	$(PY) loadtest/run.py --users 20 --duration 30s
-
-test: load-smoke
 
 # Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
 audit: $(BACKEND_STAMP)
