@@ -2,7 +2,13 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# Import the views (and the SDK behind classify) now, while the worker boots,
+# rather than inside the first requests it accepts: a fresh worker would
+# otherwise hold its first callers for over half a second.
+get_resolver().url_patterns
