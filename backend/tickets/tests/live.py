@@ -15,9 +15,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -26,14 +23,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-# Live servers share the test database with the test, which SQLite's in-memory
-# test database cannot do.
-requires_postgresql = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="a live server shares the test database only on PostgreSQL",
-)
 
 
 def database_url(settings_dict: dict) -> str:

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 
 from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http, requires_postgresql
+from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http
+from .markers import requires_postgresql
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,8 @@ from django.db import connection
 from tickets import llm_service
 
 from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, Gunicorn, database_url, http, requires_postgresql
+from .live import BACKEND_DIR, Gunicorn, database_url, http
+from .markers import requires_postgresql
 
 OPENAI_KEY = "sk-proj-LiveHardeningKey-0123456789abcdef"
 SECRET_KEY = "hardening-secret-key-that-must-never-leak-0123456789abcdefghij"
