@@ -196,6 +196,29 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
     return isDefaultSuggestion ? 'field field--default' : 'field field--suggested';
   };
 
+  // Category and priority: a select that the classify suggestion may fill.
+  const renderChoice = (name, label, choices) => (
+    <div className={suggestedClass(origin[name])}>
+      <label htmlFor={fieldId(name)}>
+        {label} <SuggestedBadge origin={origin[name]} isDefault={isDefaultSuggestion} />
+      </label>
+      <select
+        id={fieldId(name)}
+        ref={(el) => { fieldRefs.current[name] = el; }}
+        name={name}
+        value={values[name]}
+        required
+        aria-invalid={errors[name] ? 'true' : undefined}
+        aria-describedby={describedBy(name)}
+        onChange={handleChoice(name)}
+      >
+        <option value="" disabled>Choose…</option>
+        {choices.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+      </select>
+      {fieldError(name)}
+    </div>
+  );
+
   return (
     <form
       className="card ticket-form"
@@ -246,45 +269,8 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
       </div>
 
       <div className="field-row">
-        <div className={suggestedClass(origin.category)}>
-          <label htmlFor={fieldId('category')}>
-            Category <SuggestedBadge origin={origin.category} isDefault={isDefaultSuggestion} />
-          </label>
-          <select
-            id={fieldId('category')}
-            ref={(el) => { fieldRefs.current.category = el; }}
-            name="category"
-            value={values.category}
-            required
-            aria-invalid={errors.category ? 'true' : undefined}
-            aria-describedby={describedBy('category')}
-            onChange={handleChoice('category')}
-          >
-            <option value="" disabled>Choose…</option>
-            {CATEGORIES.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
-          </select>
-          {fieldError('category')}
-        </div>
-
-        <div className={suggestedClass(origin.priority)}>
-          <label htmlFor={fieldId('priority')}>
-            Priority <SuggestedBadge origin={origin.priority} isDefault={isDefaultSuggestion} />
-          </label>
-          <select
-            id={fieldId('priority')}
-            ref={(el) => { fieldRefs.current.priority = el; }}
-            name="priority"
-            value={values.priority}
-            required
-            aria-invalid={errors.priority ? 'true' : undefined}
-            aria-describedby={describedBy('priority')}
-            onChange={handleChoice('priority')}
-          >
-            <option value="" disabled>Choose…</option>
-            {PRIORITIES.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
-          </select>
-          {fieldError('priority')}
-        </div>
+        {renderChoice('category', 'Category', CATEGORIES)}
+        {renderChoice('priority', 'Priority', PRIORITIES)}
       </div>
 
       {formError ? <p className="form-error" role="alert">{formError}</p> : null}
