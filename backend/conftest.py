@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run on the database DATABASE_URL names (PostgreSQL in
 CI); the header says which, and REQUIRE_DATABASE_VENDOR makes a wrong one fatal."""
+
 import json
 import os
 
@@ -15,7 +16,11 @@ from tickets.tests.fake_llm import FakeLLM
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     vendor = db["ENGINE"].rsplit(".", 1)[-1]
-    where = f"{db['NAME']} on {db['HOST']}:{db.get('PORT') or 'default port'}" if db.get("HOST") else str(db["NAME"])
+    where = (
+        f"{db['NAME']} on {db['HOST']}:{db.get('PORT') or 'default port'}"
+        if db.get("HOST")
+        else str(db["NAME"])
+    )
     return f"database: {vendor} ({where})"
 
 

@@ -9,6 +9,7 @@ overridden from the environment without rebuilding the image.
 This file configures the server process, so it reads its own variables;
 Django's settings stay in config/settings.py.
 """
+
 import math
 import multiprocessing
 import os

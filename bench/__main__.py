@@ -5,6 +5,7 @@ timed warm next to its raw SQL, the streamed list and its worker memory, the
 serializer against the fast path, and a mixed concurrent load with and without
 classify calls waiting on a slow fake LLM. Results: bench/results/*.json and *.md.
 """
+
 import argparse
 import json
 import os
@@ -14,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
@@ -60,9 +61,15 @@ def gunicorn_command(port: int) -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
     quiet = ["--log-level", "warning"]
     if (BACKEND / "gunicorn.conf.py").exists():
-        return [exe, "-c", "gunicorn.conf.py", *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
-            "gunicorn -c gunicorn.conf.py"
-        )
+        return [
+            exe,
+            "-c",
+            "gunicorn.conf.py",
+            *quiet,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "config.wsgi:application",
+        ], ("gunicorn -c gunicorn.conf.py")
     workers = 2 * (os.cpu_count() or 1) + 1
     flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
     return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
@@ -115,6 +122,7 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
     client = load.Client(port)
     rows = []
     for case in cases_module.build_cases(ctx):
+
         def call(case=case):
             body = case.body() if case.body else None
             return client.request(case.method, case.path(), body)
@@ -122,7 +130,9 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
         api_ms, (status, payload) = load.timed(call, repeat)
         sql, params = case.raw_sql()
         raw_conn = serial_conn if case.serial else conn
-        raw_ms, _ = load.timed(lambda: run_sql(raw_conn, *case.raw_sql()), repeat)
+        raw_ms, _ = load.timed(
+            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params), repeat
+        )
         if status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
         elif case.compare_ids:
@@ -131,13 +141,22 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
             if api_ids != raw_ids:
                 failures.append(f"{case.name}: the endpoint and the raw SQL disagree")
         api, raw = load.describe(api_ms), load.describe(raw_ms)
-        rows.append({
-            "case": case.name, "goal": case.goal, "api": api, "raw_sql": raw,
-            "ratio": api["median_ms"] / raw["median_ms"] if raw["median_ms"] else None,
-            "raw_note": case.raw_note, "sql": sql, "params": [str(p) for p in params],
-            "list_params": case.list_params,
-        })
-        print(f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms", flush=True)
+        rows.append(
+            {
+                "case": case.name,
+                "goal": case.goal,
+                "api": api,
+                "raw_sql": raw,
+                "ratio": api["median_ms"] / raw["median_ms"] if raw["median_ms"] else None,
+                "raw_note": case.raw_note,
+                "sql": sql,
+                "params": [str(p) for p in params],
+                "list_params": case.list_params,
+            }
+        )
+        print(
+            f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms", flush=True
+        )
     client.close()
     return rows
 
@@ -149,8 +168,12 @@ def check_stats(port, conn, failures) -> None:
     body = json.loads(payload)
     raw = run_sql(conn, cases_module.stats_scan_sql(), [])[0]
     expected = [raw[0], raw[1], *raw[3:7], *raw[7:11]]
-    got = [body["total_tickets"], body["open_tickets"], *body["priority_breakdown"].values(),
-           *body["category_breakdown"].values()]
+    got = [
+        body["total_tickets"],
+        body["open_tickets"],
+        *body["priority_breakdown"].values(),
+        *body["category_breakdown"].values(),
+    ]
     if got != expected:
         failures.append(f"stats: endpoint {got} but a full count gives {expected}")
 
@@ -216,8 +239,13 @@ def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
     fast_s = time.perf_counter() - started
     if slow != fast:
         failures.append("the streamed list's JSON differs from TicketSerializer's")
-    return {"rows": sample, "serializer_s": serializer_s, "fast_path_s": fast_s,
-            "speedup": serializer_s / fast_s if fast_s else None, "identical": slow == fast}
+    return {
+        "rows": sample,
+        "serializer_s": serializer_s,
+        "fast_path_s": fast_s,
+        "speedup": serializer_s / fast_s if fast_s else None,
+        "identical": slow == fast,
+    }
 
 
 def orm_sql(params: dict) -> tuple[str, list]:
@@ -240,7 +268,12 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         (30, "first page", "GET", "/api/tickets/?page_size=50"),
         (15, "filtered page", "GET", f"/api/tickets/?page_size=50&{filters}"),
         (10, "search rare", "GET", f"/api/tickets/?page_size=50&search={seed.RARE_WORD}"),
-        (5, "search common+filter", "GET", f"/api/tickets/?page_size=50&search={seed.COMMON_WORD}&status=open"),
+        (
+            5,
+            "search common+filter",
+            "GET",
+            f"/api/tickets/?page_size=50&search={seed.COMMON_WORD}&status=open",
+        ),
         (10, "stats", "GET", "/api/tickets/stats/"),
     ]
     weights = [w for w, *_ in reads] + [15, 8, 7]
@@ -254,8 +287,12 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         if choice == len(reads):
             return "retrieve", "GET", f"/api/tickets/{ticket}/", None
         if choice == len(reads) + 1:
-            body = {"title": "Load test ticket", "description": "Created under load: printer offline.",
-                    "category": "technical", "priority": "low"}
+            body = {
+                "title": "Load test ticket",
+                "description": "Created under load: printer offline.",
+                "category": "technical",
+                "priority": "low",
+            }
             return "create", "POST", "/api/tickets/", json.dumps(body).encode()
         status = rng.choice(["open", "in_progress", "resolved", "closed"])
         return "patch", "PATCH", f"/api/tickets/{ticket}/", json.dumps({"status": status}).encode()
@@ -270,8 +307,12 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
     # classify in a worker builds its LLM client) before the timed phases.
     load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], min(seconds, 5))
     plain = load.run_load(port, [(clients, pick)], seconds)
-    result["mixed"] = {**plain.summary(), "by_kind": plain.by_kind(), "clients": clients,
-                       "error_causes": plain.error_causes}
+    result["mixed"] = {
+        **plain.summary(),
+        "by_kind": plain.by_kind(),
+        "clients": clients,
+        "error_causes": plain.error_causes,
+    }
     with_llm = load.run_load(port, [(clients, pick), (classify_clients, pick_classify)], seconds)
     result["mixed_with_slow_classify"] = {
         **with_llm.summary(exclude=("classify",)),
@@ -283,7 +324,9 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
     }
     for phase in ("mixed", "mixed_with_slow_classify"):
         if result[phase]["errors"]:
-            failures.append(f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}")
+            failures.append(
+                f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}"
+            )
     classify = result["mixed_with_slow_classify"]["classify"] or {}
     if classify.get("errors"):
         failures.append(f"classify under load: {classify['errors']} errors")
@@ -293,9 +336,12 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="tickets to seed")
-    parser.add_argument("--server", default=default_server(),
-                        help="any database URL on the PostgreSQL server to use "
-                        "(default: BENCH_DATABASE_URL, else a PostgreSQL DATABASE_URL, else local)")
+    parser.add_argument(
+        "--server",
+        default=default_server(),
+        help="any database URL on the PostgreSQL server to use "
+        "(default: BENCH_DATABASE_URL, else a PostgreSQL DATABASE_URL, else local)",
+    )
     parser.add_argument("--database", help="database name (default tickets_bench_N); dropped and recreated")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--list-repeat", type=int, default=2, help="timed runs of the unpaginated list")
@@ -303,9 +349,14 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the mixed load")
     parser.add_argument("--classify-clients", type=int, default=4)
     parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds the fake LLM takes to answer")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of slow cases")
-    parser.add_argument("--smoke", action="store_true",
-                        help="small and quick: check every fast path against raw SQL; drop the database after")
+    parser.add_argument(
+        "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of slow cases"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="small and quick: check every fast path against raw SQL; drop the database after",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.repeat, args.list_repeat, args.load_seconds = min(args.repeat, 3), 1, min(args.load_seconds, 2)
@@ -320,21 +371,40 @@ def main(argv=None) -> int:
     try:
         migrate_s = seed.migrate(url, sys.executable)
         seeding = seed.seed(url, args.n)
-        print(f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
-              f"table {seeding['table_size']}", flush=True)
+        print(
+            f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
+            f"table {seeding['table_size']}",
+            flush=True,
+        )
 
         llm_port, port = free_port(), free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "tickets/tests/fake_llm.py", "--port", str(llm_port), "--delay", str(args.llm_delay)],
-            cwd=BACKEND, stdout=subprocess.DEVNULL, start_new_session=True,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "tickets/tests/fake_llm.py",
+                    "--port",
+                    str(llm_port),
+                    "--delay",
+                    str(args.llm_delay),
+                ],
+                cwd=BACKEND,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
         command, server_desc = gunicorn_command(port)
         env = {
             **os.environ,
-            "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
-            "OPENAI_API_KEY": "sk-bench-fake", "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
-            "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)), "CLASSIFY_RATE": "1000000/minute",
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-secret",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "OPENAI_API_KEY": "sk-bench-fake",
+            "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
+            "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)),
+            "CLASSIFY_RATE": "1000000/minute",
             # The API serves no static files; WhiteNoise's note about that is noise here.
             "PYTHONWARNINGS": "ignore:No directory at",
         }
@@ -365,12 +435,22 @@ def main(argv=None) -> int:
         check_stats(port, conn, failures)
 
         result = {
-            "n": args.n, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "load_average_at_start": load_at_start,
-                        "load_average_at_end": os.getloadavg()}, "server": server_desc, "migrate_seconds": migrate_s,
-            "seeding": seeding, "cases": rows, "unpaginated": unpaginated,
-            "serializer_vs_fast_path": serializers, "throughput": load_result,
-            "llm_delay_seconds": args.llm_delay, "failures": failures,
+            "n": args.n,
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "load_average_at_start": load_at_start,
+                "load_average_at_end": os.getloadavg(),
+            },
+            "server": server_desc,
+            "migrate_seconds": migrate_s,
+            "seeding": seeding,
+            "cases": rows,
+            "unpaginated": unpaginated,
+            "serializer_vs_fast_path": serializers,
+            "throughput": load_result,
+            "llm_delay_seconds": args.llm_delay,
+            "failures": failures,
         }
         markdown = report.markdown(result)
         RESULTS.mkdir(exist_ok=True)

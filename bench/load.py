@@ -1,6 +1,7 @@
 """HTTP on loopback: one keep-alive connection for sequential timings, and an
 asyncio load of many keep-alive clients for throughput. Plain HTTP/1.1 on raw
 streams keeps the client's own CPU cost low on a machine it shares with the server."""
+
 import asyncio
 import http.client
 import json

@@ -30,8 +30,10 @@ def markdown(result: dict) -> str:
         "",
         "Load average (1, 5, 15 min) at start {} and at end {}: other work on the machine makes "
         "figures noisy when these exceed the CPU count.".format(
-            *(" / ".join(f"{x:.1f}" for x in result["machine"][key])
-              for key in ("load_average_at_start", "load_average_at_end"))
+            *(
+                " / ".join(f"{x:.1f}" for x in result["machine"][key])
+                for key in ("load_average_at_start", "load_average_at_end")
+            )
         ),
         "",
         "| case | API median ms | API p95 ms | raw SQL median ms | ratio | goal | |",
@@ -62,8 +64,10 @@ def markdown(result: dict) -> str:
         "| mixed load | clients | requests/s | p50 ms | p99 ms | errors | goal | |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    for phase, label in (("mixed", "reads and writes"),
-                         ("mixed_with_slow_classify", "same, plus classify on a slow LLM (others only)")):
+    for phase, label in (
+        ("mixed", "reads and writes"),
+        ("mixed_with_slow_classify", "same, plus classify on a slow LLM (others only)"),
+    ):
         t = result["throughput"][phase]
         met = t["requests_per_second"] >= 300 and t["p99_ms"] <= 100 and t["errors"] == 0
         clients = t["clients"] + t.get("classify_clients", 0)

@@ -4,6 +4,7 @@ Text comes from a vocabulary where a few words are common and many are rare
 (Zipf-like picks), plus invented rare words, so that trigram search meets both
 kinds of term. Tickets arrive over two years in id order, as real ones do.
 """
+
 import os
 import subprocess
 import time
@@ -14,19 +15,135 @@ from psycopg2 import sql
 
 BACKEND = Path(__file__).resolve().parent.parent / "backend"
 
-COMMON_WORDS = (
-    "the to and a of my i is in it for not on with this that have be account was error when "
-    "after login payment invoice password app page cannot please help working since "
-    "email order refund customer update upgrade subscription billing charged twice crash "
-    "slow timeout printer report export import dashboard settings profile access reset "
-    "support ticket mobile browser server download upload sync file data card bank plan "
-    "today yesterday again still urgent issue problem question team user admin access "
-    "screen button link code message notification address phone number trial renewal "
-    "receipt discount coupon integration webhook api token permission role storage backup"
-).split()
+COMMON_WORDS = [
+    "the",
+    "to",
+    "and",
+    "a",
+    "of",
+    "my",
+    "i",
+    "is",
+    "in",
+    "it",
+    "for",
+    "not",
+    "on",
+    "with",
+    "this",
+    "that",
+    "have",
+    "be",
+    "account",
+    "was",
+    "error",
+    "when",
+    "after",
+    "login",
+    "payment",
+    "invoice",
+    "password",
+    "app",
+    "page",
+    "cannot",
+    "please",
+    "help",
+    "working",
+    "since",
+    "email",
+    "order",
+    "refund",
+    "customer",
+    "update",
+    "upgrade",
+    "subscription",
+    "billing",
+    "charged",
+    "twice",
+    "crash",
+    "slow",
+    "timeout",
+    "printer",
+    "report",
+    "export",
+    "import",
+    "dashboard",
+    "settings",
+    "profile",
+    "access",
+    "reset",
+    "support",
+    "ticket",
+    "mobile",
+    "browser",
+    "server",
+    "download",
+    "upload",
+    "sync",
+    "file",
+    "data",
+    "card",
+    "bank",
+    "plan",
+    "today",
+    "yesterday",
+    "again",
+    "still",
+    "urgent",
+    "issue",
+    "problem",
+    "question",
+    "team",
+    "user",
+    "admin",
+    "access",
+    "screen",
+    "button",
+    "link",
+    "code",
+    "message",
+    "notification",
+    "address",
+    "phone",
+    "number",
+    "trial",
+    "renewal",
+    "receipt",
+    "discount",
+    "coupon",
+    "integration",
+    "webhook",
+    "api",
+    "token",
+    "permission",
+    "role",
+    "storage",
+    "backup",
+]
 
 # Invented words: rare by construction, each used by a few tickets per million.
-SYLLABLES = "bar kel mon tis vax dor pel quin ruz sab tor ulm vek wim yar zod fen gol hap jex".split()
+SYLLABLES = [
+    "bar",
+    "kel",
+    "mon",
+    "tis",
+    "vax",
+    "dor",
+    "pel",
+    "quin",
+    "ruz",
+    "sab",
+    "tor",
+    "ulm",
+    "vek",
+    "wim",
+    "yar",
+    "zod",
+    "fen",
+    "gol",
+    "hap",
+    "jex",
+]
 
 TITLE_WORDS = 4
 DESCRIPTION_WORDS = 18

@@ -5,6 +5,7 @@ saw acknowledged is the state the database must hold at the end. Every 201 and
 every acknowledged PATCH is written to LOAD_RECORD (JSON lines) for run.py to
 check against the database, and the count of each status to LOAD_RECORD.statuses.json.
 """
+
 import json
 import os
 import random
@@ -15,12 +16,26 @@ from locust import FastHttpUser, between, events, task
 CATEGORIES = ["billing", "technical", "account", "general"]
 PRIORITIES = ["low", "medium", "high", "critical"]
 STATUSES = ["open", "in_progress", "resolved", "closed"]
-WORDS = "login invoice refund error crash password outage slow charged export report timeout".split()
+WORDS = [
+    "login",
+    "invoice",
+    "refund",
+    "error",
+    "crash",
+    "password",
+    "outage",
+    "slow",
+    "charged",
+    "export",
+    "report",
+    "timeout",
+]
 
 RECORD_PATH = os.environ.get("LOAD_RECORD", "load-record.jsonl")
 # The brief's plain array returns every ticket: its cost grows with the table.
 PLAIN_LIST = os.environ.get("LOAD_PLAIN_LIST", "1") == "1"
-record = open(RECORD_PATH, "a", encoding="utf-8")
+# Open for the whole run: every user appends to it, and locust exits the process at the end.
+record = open(RECORD_PATH, "a", encoding="utf-8")  # noqa: SIM115
 statuses = Counter()
 
 
@@ -70,11 +85,18 @@ class TicketClient(FastHttpUser):
 
     @task(4)
     def browse(self):
-        query = random.choice([
-            *([""] if PLAIN_LIST else []), "?limit=20", "?limit=20&offset=40", "?page_size=25", "?status=open&page_size=10",
-            f"?category={random.choice(CATEGORIES)}&limit=10", f"?search={random.choice(WORDS)}&limit=10",
-            f"?priority={random.choice(PRIORITIES)}&search={random.choice(WORDS)}&page_size=10",
-        ])
+        query = random.choice(
+            [
+                *([""] if PLAIN_LIST else []),
+                "?limit=20",
+                "?limit=20&offset=40",
+                "?page_size=25",
+                "?status=open&page_size=10",
+                f"?category={random.choice(CATEGORIES)}&limit=10",
+                f"?search={random.choice(WORDS)}&limit=10",
+                f"?priority={random.choice(PRIORITIES)}&search={random.choice(WORDS)}&page_size=10",
+            ]
+        )
         with self.client.get(f"/api/tickets/{query}", name="list", catch_response=True) as response:
             if self.check(response, 200) and "page_size" in query:
                 following = response.json()["next"]
@@ -90,7 +112,9 @@ class TicketClient(FastHttpUser):
         change = {"status": random.choice(STATUSES)}
         if random.random() < 0.3:
             change["priority"] = random.choice(PRIORITIES)
-        with self.client.patch(f"/api/tickets/{ticket_id}/", json=change, name="patch", catch_response=True) as response:
+        with self.client.patch(
+            f"/api/tickets/{ticket_id}/", json=change, name="patch", catch_response=True
+        ) as response:
             if self.check(response, 200):
                 record.write(json.dumps({"kind": "patch", "id": ticket_id, **change}) + "\n")
 
@@ -102,9 +126,13 @@ class TicketClient(FastHttpUser):
     @task(1)
     def classify(self):
         description = f"{sentence(8)} {random.randrange(10**6)}"
-        with self.client.post("/api/tickets/classify/", json={"description": description}, name="classify",
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/tickets/classify/", json={"description": description}, name="classify", catch_response=True
+        ) as response:
             if self.check(response, 200):
                 body = response.json()
-                if body["suggested_category"] not in CATEGORIES or body["suggested_priority"] not in PRIORITIES:
+                if (
+                    body["suggested_category"] not in CATEGORIES
+                    or body["suggested_priority"] not in PRIORITIES
+                ):
                     response.failure(f"bad suggestion: {body}")

@@ -10,6 +10,7 @@ content sent, every acknowledged PATCH applied, stats equal to counts taken
 with SQL, and worker memory flat. It prints the figures and exits non-zero if
 a check fails. Everything it started is stopped, and its database dropped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,10 +50,16 @@ def parse_args():
     parser.add_argument("--llm-fail-rate", type=float, default=0.05)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     parser.add_argument("--keep-database", action="store_true")
-    parser.add_argument("--recycle-workers", action="store_true",
-                        help="keep gunicorn.conf.py's worker recycling (off by default, so leaks would show)")
-    parser.add_argument("--without-plain-list", action="store_true",
-                        help="browse only with paging parameters (the plain array returns the whole table)")
+    parser.add_argument(
+        "--recycle-workers",
+        action="store_true",
+        help="keep gunicorn.conf.py's worker recycling (off by default, so leaks would show)",
+    )
+    parser.add_argument(
+        "--without-plain-list",
+        action="store_true",
+        help="browse only with paging parameters (the plain array returns the whole table)",
+    )
     return parser.parse_args()
 
 
@@ -107,15 +114,21 @@ def verify_database(db_url: str, record_path: Path) -> dict:
         if entry["kind"] == "create":
             created[entry["id"]] = entry
         else:
-            last_patch.setdefault(entry["id"], {}).update({k: v for k, v in entry.items() if k not in ("kind", "id")})
+            last_patch.setdefault(entry["id"], {}).update(
+                {k: v for k, v in entry.items() if k not in ("kind", "id")}
+            )
     conn = psycopg2.connect(db_url)
     with conn, conn.cursor() as cur:
         cur.execute(
             "SELECT id, title, description, category, priority, status FROM tickets_ticket WHERE id = ANY(%s)",
             (list(created),),
         )
-        rows = {row[0]: dict(zip(("id", "title", "description", "category", "priority", "status"), row))
-                for row in cur.fetchall()}
+        rows = {
+            row[0]: dict(
+                zip(("id", "title", "description", "category", "priority", "status"), row, strict=True)
+            )
+            for row in cur.fetchall()
+        }
         cur.execute("SELECT count(*), count(*) FILTER (WHERE status = 'open') FROM tickets_ticket")
         total, open_count = cur.fetchone()
         cur.execute("SELECT priority, count(*) FROM tickets_ticket GROUP BY priority")
@@ -130,14 +143,24 @@ def verify_database(db_url: str, record_path: Path) -> dict:
         if row is None:
             lost.append(ticket_id)
             continue
-        expected = {**{k: sent[k] for k in ("title", "description", "category", "priority")}, "status": "open"}
+        expected = {
+            **{k: sent[k] for k in ("title", "description", "category", "priority")},
+            "status": "open",
+        }
         expected.update(last_patch.get(ticket_id, {}))
         if any(row[k] != v for k, v in expected.items()):
             wrong.append((ticket_id, expected, row))
     return {
-        "created": len(created), "patched": len(last_patch), "lost": lost, "wrong": wrong,
-        "sql": {"total_tickets": total, "open_tickets": open_count,
-                "priority_breakdown": by_priority, "category_breakdown": by_category},
+        "created": len(created),
+        "patched": len(last_patch),
+        "lost": lost,
+        "wrong": wrong,
+        "sql": {
+            "total_tickets": total,
+            "open_tickets": open_count,
+            "priority_breakdown": by_priority,
+            "category_breakdown": by_category,
+        },
     }
 
 
@@ -145,8 +168,14 @@ def stats_match(api_stats: dict, sql: dict) -> bool:
     return (
         api_stats["total_tickets"] == sql["total_tickets"]
         and api_stats["open_tickets"] == sql["open_tickets"]
-        and all(api_stats["priority_breakdown"][k] == sql["priority_breakdown"].get(k, 0) for k in api_stats["priority_breakdown"])
-        and all(api_stats["category_breakdown"][k] == sql["category_breakdown"].get(k, 0) for k in api_stats["category_breakdown"])
+        and all(
+            api_stats["priority_breakdown"][k] == sql["priority_breakdown"].get(k, 0)
+            for k in api_stats["priority_breakdown"]
+        )
+        and all(
+            api_stats["category_breakdown"][k] == sql["category_breakdown"].get(k, 0)
+            for k in api_stats["category_breakdown"]
+        )
     )
 
 
@@ -157,12 +186,14 @@ def memory_verdict(samples) -> tuple[bool, str]:
         return True, "too few samples to judge"
     rss = [total for _, _, total in samples]
     quarter = len(rss) // 4
-    warm, late = statistics.median(rss[quarter:2 * quarter]), statistics.median(rss[-quarter:])
+    warm, late = statistics.median(rss[quarter : 2 * quarter]), statistics.median(rss[-quarter:])
     mib = 1024 * 1024
     ok = late <= warm * 1.5 + 32 * mib
-    return ok, (f"workers' RSS {rss[0] / mib:.0f} MiB at start, {warm / mib:.0f} MiB after warm-up, "
-                f"{late / mib:.0f} MiB at the end ({(late - warm) / warm:+.0%}), peak {max(rss) / mib:.0f} MiB "
-                f"({len(rss)} samples)")
+    return ok, (
+        f"workers' RSS {rss[0] / mib:.0f} MiB at start, {warm / mib:.0f} MiB after warm-up, "
+        f"{late / mib:.0f} MiB at the end ({(late - warm) / warm:+.0%}), peak {max(rss) / mib:.0f} MiB "
+        f"({len(rss)} samples)"
+    )
 
 
 def main() -> int:
@@ -176,13 +207,28 @@ def main() -> int:
     recreate_database(maintenance_url, db_name)
     fake_llm = None
     try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=BACKEND, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=BACKEND,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         llm_port = free_port()
         fake_llm = subprocess.Popen(
-            [sys.executable, "tickets/tests/fake_llm.py", "--port", str(llm_port),
-             "--delay", str(args.llm_delay), "--fail-rate", str(args.llm_fail_rate)],
-            cwd=BACKEND, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "tickets/tests/fake_llm.py",
+                "--port",
+                str(llm_port),
+                "--delay",
+                str(args.llm_delay),
+                "--fail-rate",
+                str(args.llm_fail_rate),
+            ],
+            cwd=BACKEND,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         server_env = {
             "DATABASE_URL": db_url,
@@ -202,13 +248,39 @@ def main() -> int:
             sampler.start()
             started = time.monotonic()
             locust = subprocess.run(
-                [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
-                 "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.duration,
-                 "--host", server.url, "--only-summary", "--csv", str(workdir / "locust"),
-                 "--exit-code-on-error", "0", "--stop-timeout", "10", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**os.environ, "LOAD_RECORD": str(record_path),
-                                  "LOAD_PLAIN_LIST": "0" if args.without_plain_list else "1"},
-                capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "loadtest" / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    args.duration,
+                    "--host",
+                    server.url,
+                    "--only-summary",
+                    "--csv",
+                    str(workdir / "locust"),
+                    "--exit-code-on-error",
+                    "0",
+                    "--stop-timeout",
+                    "10",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "LOAD_RECORD": str(record_path),
+                    "LOAD_PLAIN_LIST": "0" if args.without_plain_list else "1",
+                },
+                capture_output=True,
+                text=True,
             )
             elapsed = time.monotonic() - started
             sampler.stop.set()
@@ -240,20 +312,32 @@ def main() -> int:
     failures = int(total["Failure Count"])
     stats_ok = status == 200 and stats_match(api_stats, check["sql"])
 
-    print(f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s)"
-          f"{', paged lists only' if args.without_plain_list else ''} against gunicorn "
-          f"{args.workers} workers x {args.threads} threads on PostgreSQL; fake LLM delay {args.llm_delay}s, "
-          f"fails {args.llm_fail_rate:.0%}")
-    print(f"{'endpoint':<18}{'requests':>10}{'failures':>10}{'median ms':>11}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+    print(
+        f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s)"
+        f"{', paged lists only' if args.without_plain_list else ''} against gunicorn "
+        f"{args.workers} workers x {args.threads} threads on PostgreSQL; fake LLM delay {args.llm_delay}s, "
+        f"fails {args.llm_fail_rate:.0%}"
+    )
+    print(
+        f"{'endpoint':<18}{'requests':>10}{'failures':>10}{'median ms':>11}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}"
+    )
     for name, row in rows.items():
-        print(f"{name:<18}{row['Request Count']:>10}{row['Failure Count']:>10}{row['50%']:>11}"
-              f"{row['95%']:>9}{row['99%']:>9}{float(row['Requests/s']):>9.1f}")
-    print(f"statuses of every answer, those finished while stopping included: {json.dumps({k: v for k, v in sorted(statuses.items()) if 'xx' in k or k == 'no answer'})}")
+        print(
+            f"{name:<18}{row['Request Count']:>10}{row['Failure Count']:>10}{row['50%']:>11}"
+            f"{row['95%']:>9}{row['99%']:>9}{float(row['Requests/s']):>9.1f}"
+        )
+    print(
+        f"statuses of every answer, those finished while stopping included: {json.dumps({k: v for k, v in sorted(statuses.items()) if 'xx' in k or k == 'no answer'})}"
+    )
     print(f"errors: {failures} failed requests, {server_errors} 5xx")
-    print(f"rows: {check['created']} created, {check['patched']} patched; lost {len(check['lost'])}, "
-          f"wrong content {len(check['wrong'])}")
-    print(f"stats vs SQL: {'equal' if stats_ok else 'DIFFERENT'} (total {api_stats.get('total_tickets')}, "
-          f"SQL {check['sql']['total_tickets']})")
+    print(
+        f"rows: {check['created']} created, {check['patched']} patched; lost {len(check['lost'])}, "
+        f"wrong content {len(check['wrong'])}"
+    )
+    print(
+        f"stats vs SQL: {'equal' if stats_ok else 'DIFFERENT'} (total {api_stats.get('total_tickets')}, "
+        f"SQL {check['sql']['total_tickets']})"
+    )
     print(f"memory: {memory_text}: {'within bounds' if memory_ok else 'GROWING'}")
 
     problems = []

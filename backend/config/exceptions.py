@@ -1,4 +1,5 @@
 """One place that gives every API error the shape the brief documents."""
+
 import logging
 
 from django.core.exceptions import PermissionDenied

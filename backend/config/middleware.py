@@ -1,5 +1,6 @@
 """Request guards that must run before Django or DRF reads the body, and the
 security headers every response carries, errors included."""
+
 import io
 
 from django.conf import settings
@@ -7,7 +8,9 @@ from django.http import JsonResponse
 
 # JSON needs no scripts, styles, frames or plugins: a browser that is tricked
 # into rendering an API response as a page gets nothing to run.
-API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+API_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 JSON_CONTENT_TYPES = ("application/json", "application/vnd.oai.openapi")
 
 

@@ -1,4 +1,5 @@
 """The API's one request parser."""
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 

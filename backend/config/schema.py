@@ -5,6 +5,7 @@ and says what the API enforces on request bodies (no unknown fields). Those
 answers come from middleware, parsers and the exception handler rather than
 from a view, so no single @extend_schema would list them everywhere.
 """
+
 import threading
 
 from drf_spectacular.utils import extend_schema
@@ -48,7 +49,9 @@ def _json(description, schema):
 
 def document_common_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("Error", {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]})
+    schemas.setdefault(
+        "Error", {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+    )
     schemas.setdefault(
         "Detail", {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
     )

@@ -6,6 +6,7 @@ repository root is loaded first when present; real environment variables win.
 Development defaults are explicit and safe; production (DEBUG=False) refuses
 to start without a SECRET_KEY.
 """
+
 import os
 from pathlib import Path
 
@@ -161,9 +162,7 @@ STORAGES = {
 MAX_REQUEST_BODY_BYTES = env_number("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
-CORS_ALLOWED_ORIGINS = env_list(
-    "CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
-)
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 
 # How many proxies sit in front of the API. 0 means the peer address is the

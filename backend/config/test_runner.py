@@ -1,4 +1,6 @@
 """Make `python manage.py test` (the brief's command) run the pytest suite."""
+
+
 class PytestTestRunner:
     def __init__(self, verbosity=1, failfast=False, keepdb=False, **kwargs):
         self.verbosity = verbosity
@@ -23,4 +25,3 @@ class PytestTestRunner:
             argv.append("--reuse-db")
         argv.extend(test_labels)
         return pytest.main(argv)
-

@@ -1,4 +1,5 @@
 """WSGI entry point used by gunicorn (`config.wsgi:application`)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -11,4 +12,4 @@ application = get_wsgi_application()
 # Import the views (and the SDK behind classify) now, while the worker boots,
 # rather than inside the first requests it accepts: a fresh worker would
 # otherwise hold its first callers for over half a second.
-get_resolver().url_patterns
+_ = get_resolver().url_patterns

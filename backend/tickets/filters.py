@@ -1,4 +1,5 @@
 """The list's query parameters: one choice filter per field, plus search."""
+
 import django_filters
 from django.db.models import Q
 

@@ -5,6 +5,7 @@ among the allowed choices; anything else (an SDK error, a rate limit, a 5xx,
 prose, a timeout) yields the default suggestion, so classify always answers.
 The whole call, retries included, is bounded by OPENAI_TIMEOUT.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -57,9 +57,7 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=models.Q(priority__in=Priority.values), name="ticket_priority_valid"
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=Status.values), name="ticket_status_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="ticket_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@
 - `page_size` / `cursor`: keyset pages for scrolling, with no per-page count,
   so the millionth row costs what the first does.
 """
+
 import base64
 import binascii
 import json
@@ -49,8 +50,7 @@ class TicketCursorPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.page_size = (
-            _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE)
-            or self.default_page_size
+            _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE) or self.default_page_size
         )
         position, reverse = self._decode(request.query_params.get(self.cursor_query_param))
 
@@ -169,4 +169,3 @@ def paginator_for(request):
     if "page_size" in params or "cursor" in params:
         return TicketCursorPagination()
     return None
-

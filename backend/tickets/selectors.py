@@ -1,5 +1,6 @@
 """Reads: the list's queryset and the statistics."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
@@ -44,14 +45,11 @@ def _tallied_counts() -> dict:
             sums.append(f"SUM(tickets) FILTER (WHERE {field} = %s)")
             params.append(value)
     columns = ", ".join(f"COALESCE({expression}, 0)" for expression in sums)
-    sql = (
-        f"SELECT {columns}, (SELECT MIN(created_at) FROM {Ticket._meta.db_table}) "
-        "FROM ticket_tally"
-    )
+    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {Ticket._meta.db_table}) FROM ticket_tally"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchone()
-    row = {name: int(value) for name, value in zip(names, values)}
+    row = {name: int(value) for name, value in zip(names, values, strict=False)}
     row["first_created_at"] = values[-1]
     return row
 
@@ -72,7 +70,7 @@ def _counted_counts() -> dict:
 def _average_per_day(total: int, first_created_at: datetime | None, today: date | None) -> float:
     if not total or first_created_at is None:
         return 0.0
-    today = today or datetime.now(timezone.utc).date()
-    first_day = first_created_at.astimezone(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
+    first_day = first_created_at.astimezone(UTC).date()
     days = max((today - first_day).days + 1, 1)
     return round(total / days, 1)

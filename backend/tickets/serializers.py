@@ -1,4 +1,5 @@
 """Input and output shapes of the ticket API."""
+
 from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import islice
@@ -12,7 +13,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
 from .models import Category, Priority, Ticket
-
 
 # "Holds a character that str.strip() keeps", written so that Python's and
 # JavaScript's regex engines agree: Python also strips \x1c-\x1f and \x85,
@@ -81,6 +81,8 @@ class TicketOffsetPageSerializer(TicketCursorPageSerializer):
     """An offset page with the exact number of matching tickets."""
 
     count = serializers.IntegerField()
+
+
 TICKET_FIELDS = TicketSerializer.Meta.fields
 
 

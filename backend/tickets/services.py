@@ -1,11 +1,14 @@
 """Writes. Each is one transaction; views call these rather than saving directly."""
+
 from django.db import transaction
 
 from .models import Ticket
 
 
 @transaction.atomic
-def ticket_create(*, title: str, description: str, category: str, priority: str, status: str | None = None) -> Ticket:
+def ticket_create(
+    *, title: str, description: str, category: str, priority: str, status: str | None = None
+) -> Ticket:
     ticket = Ticket(title=title, description=description, category=category, priority=priority)
     if status:
         ticket.status = status

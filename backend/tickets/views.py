@@ -1,4 +1,5 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -61,7 +62,11 @@ TICKET_LIST = OpenApiResponse(
     "with `page_size`/`cursor` a keyset page.",
 )
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, {"type": "string", "enum": ["", *choices.values]}, description=f"Only this {name}; empty means any.")
+    OpenApiParameter(
+        name,
+        {"type": "string", "enum": ["", *choices.values]},
+        description=f"Only this {name}; empty means any.",
+    )
     for name, choices in (("category", Category), ("priority", Priority), ("status", Status))
 ] + [
     OpenApiParameter(
@@ -73,10 +78,16 @@ FILTER_PARAMETERS = [
 ]
 POSITIVE_INT = {"type": "integer", "minimum": 1}
 PAGING_PARAMETERS = [
-    OpenApiParameter("limit", POSITIVE_INT, description="Page size for an offset page with an exact `count` (max 200)."),
+    OpenApiParameter(
+        "limit", POSITIVE_INT, description="Page size for an offset page with an exact `count` (max 200)."
+    ),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip, with `limit`."),
-    OpenApiParameter("page_size", POSITIVE_INT, description="Page size for keyset pages without a count (max 200)."),
-    OpenApiParameter("cursor", str, description="The position from a keyset page's `next` or `previous` link."),
+    OpenApiParameter(
+        "page_size", POSITIVE_INT, description="Page size for keyset pages without a count (max 200)."
+    ),
+    OpenApiParameter(
+        "cursor", str, description="The position from a keyset page's `next` or `previous` link."
+    ),
 ]
 
 

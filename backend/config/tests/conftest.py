@@ -1,4 +1,5 @@
 """Fixtures of the deployment tests: databases created and dropped for one test."""
+
 import os
 import shutil
 import subprocess
@@ -30,8 +31,11 @@ def empty_postgres_database():
     config = parse(url)
     name = f"{config['NAME']}_entrypoint"
     admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], password=config["PASSWORD"],
-        host=config["HOST"], port=config["PORT"] or 5432,
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
     )
     admin.autocommit = True
 
@@ -64,13 +68,31 @@ class ThrowawayPostgres:
     def init(self) -> None:
         if self._as_owner:
             shutil.chown(self.directory, "postgres")
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "--no-instructions")
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "--no-instructions",
+        )
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.directory / "server.log"), "-w", "start")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.directory / "server.log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

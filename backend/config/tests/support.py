@@ -1,4 +1,5 @@
 """Helpers for the deployment tests: real processes, real ports, real databases."""
+
 import os
 import signal
 import socket

@@ -3,6 +3,7 @@
 Without a Docker engine these are checked by reading them: the compose file's
 shape and interpolations, and, when a compose client is installed
 (`docker compose` or `docker-compose`), its own `config` validation."""
+
 import json
 import re
 import shutil
@@ -42,12 +43,14 @@ def documented_variables() -> set[str]:
 
 def interpolate(value: str, environment: dict[str, str]) -> str:
     """Compose's ${VAR}, ${VAR:-default} and ${VAR-default}."""
+
     def substitute(match):
         name, default = match.group(1), match.group(2)
         given = environment.get(name)
         if given:
             return given
         return default or ""
+
     return INTERPOLATION.sub(substitute, value)
 
 
@@ -128,7 +131,9 @@ def test_env_example_documents_every_variable_the_backend_reads():
 
 
 def test_compose_passes_every_documented_variable_to_the_containers(compose):
-    passed = set(compose["services"]["backend"]["environment"]) | set(compose["services"]["frontend"]["build"]["args"])
+    passed = set(compose["services"]["backend"]["environment"]) | set(
+        compose["services"]["frontend"]["build"]["args"]
+    )
 
     assert documented_variables() - passed == NOT_FOR_CONTAINERS | MAKE_RUN_ONLY
 
@@ -155,8 +160,12 @@ print(json.dumps({
 
 def settings_under(env: dict[str, str]) -> dict:
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SETTINGS_PROBE], cwd=BACKEND_DIR,
-        env=process_env(DATABASE_URL=None, **env), capture_output=True, text=True, timeout=60,
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SETTINGS_PROBE],
+        cwd=BACKEND_DIR,
+        env=process_env(DATABASE_URL=None, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -164,29 +173,35 @@ def settings_under(env: dict[str, str]) -> dict:
 
 def test_compose_environment_with_an_empty_env_file_gives_the_default_settings(compose):
     backend_env = {
-        name: interpolate(str(value), {}) for name, value in compose["services"]["backend"]["environment"].items()
+        name: interpolate(str(value), {})
+        for name, value in compose["services"]["backend"]["environment"].items()
         if name != "DATABASE_URL"
     }
-    unset = {name: None for name in backend_env}
+    unset = dict.fromkeys(backend_env)
 
     assert settings_under(backend_env) == settings_under(unset)
 
 
 def test_compose_environment_with_an_empty_env_file_gives_the_default_server_settings(compose):
     backend_env = {
-        name: interpolate(str(value), {}) for name, value in compose["services"]["backend"]["environment"].items()
+        name: interpolate(str(value), {})
+        for name, value in compose["services"]["backend"]["environment"].items()
         if name.startswith("GUNICORN_") or name == "OPENAI_TIMEOUT"
     }
 
     def server_config(env):
         result = subprocess.run(
             [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config", "config.wsgi"],
-            cwd=BACKEND_DIR, env=process_env(**env), capture_output=True, text=True, timeout=60,
+            cwd=BACKEND_DIR,
+            env=process_env(**env),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    assert server_config(backend_env) == server_config({name: None for name in backend_env})
+    assert server_config(backend_env) == server_config(dict.fromkeys(backend_env))
 
 
 def _compose_client():
@@ -198,11 +213,24 @@ def _compose_client():
     return None
 
 
-@pytest.mark.skipif(_compose_client() is None, reason="no compose client installed (docker compose or docker-compose)")
+@pytest.mark.skipif(
+    _compose_client() is None, reason="no compose client installed (docker compose or docker-compose)"
+)
 def test_compose_client_validates_the_file():
     result = subprocess.run(
-        [*_compose_client(), "--file", str(COMPOSE_FILE), "--project-directory", str(REPO_DIR), "config", "--quiet"],
-        env=process_env(OPENAI_API_KEY="sk-from-env"), capture_output=True, text=True, timeout=60,
+        [
+            *_compose_client(),
+            "--file",
+            str(COMPOSE_FILE),
+            "--project-directory",
+            str(REPO_DIR),
+            "config",
+            "--quiet",
+        ],
+        env=process_env(OPENAI_API_KEY="sk-from-env"),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode == 0, result.stderr
@@ -221,7 +249,11 @@ def test_backend_image_installs_dependencies_before_the_sources_and_runs_unprivi
     steps = dockerfile_instructions(BACKEND_DIR / "Dockerfile")
 
     assert re.match(r"FROM python:3\.\d+-slim", steps[0])
-    assert index_of(steps, "COPY requirements") < index_of(steps, "RUN pip install") < index_of(steps, "COPY . .")
+    assert (
+        index_of(steps, "COPY requirements")
+        < index_of(steps, "RUN pip install")
+        < index_of(steps, "COPY . .")
+    )
     assert "requirements-dev.txt" in steps[index_of(steps, "RUN pip install")], "the tests run in the image"
     users = [line for line in steps if line.startswith("USER ")]
     assert users and users[-1] not in ("USER root", "USER 0")
@@ -241,13 +273,19 @@ def test_frontend_image_serves_the_build_and_keeps_what_npm_test_needs():
     assert index_of(steps, "RUN npm ci") < index_of(steps, "COPY --chown=node:node . .")
     assert index_of(steps, "ARG REACT_APP_API_URL") < index_of(steps, "RUN npm run build")
     assert index_of(steps, "USER node") < index_of(steps, "RUN npm ci")
-    assert steps[-1] == 'CMD ["npm", "run", "preview", "--", "--host", "0.0.0.0", "--port", "3000", "--strictPort"]'
+    assert (
+        steps[-1]
+        == 'CMD ["npm", "run", "preview", "--", "--host", "0.0.0.0", "--port", "3000", "--strictPort"]'
+    )
 
 
-@pytest.mark.parametrize(("context", "excluded"), [
-    ("backend", [".venv/", "staticfiles/", "*.sqlite3", ".env"]),
-    ("frontend", ["node_modules/", "dist/", ".env"]),
-])
+@pytest.mark.parametrize(
+    ("context", "excluded"),
+    [
+        ("backend", [".venv/", "staticfiles/", "*.sqlite3", ".env"]),
+        ("frontend", ["node_modules/", "dist/", ".env"]),
+    ],
+)
 def test_docker_build_contexts_leave_out_local_environments_and_builds(context, excluded):
     patterns = (REPO_DIR / context / ".dockerignore").read_text().splitlines()
 
@@ -262,10 +300,17 @@ def test_entrypoint_is_executable_in_git():
     assert mode == "100755"
 
 
-@pytest.mark.parametrize("path", [
-    ".env", "backend/.venv/bin/python", "backend/db.sqlite3", "backend/staticfiles/admin/base.css",
-    "frontend/node_modules/react/index.js", "frontend/dist/index.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        "backend/.venv/bin/python",
+        "backend/db.sqlite3",
+        "backend/staticfiles/admin/base.css",
+        "frontend/node_modules/react/index.js",
+        "frontend/dist/index.html",
+    ],
+)
 def test_git_ignores_secrets_environments_builds_and_databases(path):
     result = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", path], cwd=REPO_DIR)
 

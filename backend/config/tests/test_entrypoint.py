@@ -1,5 +1,6 @@
 """backend/entrypoint.sh, run natively as the container runs it: wait for the
 database, migrate, collect static files, then exec the server."""
+
 import json
 import re
 import secrets
@@ -31,7 +32,9 @@ def test_entrypoint_migrates_and_serves_the_api_with_static_files(empty_postgres
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
-    server = start([str(ENTRYPOINT)], log=log, env=process_env(**production_env(empty_postgres_database, port)))
+    server = start(
+        [str(ENTRYPOINT)], log=log, env=process_env(**production_env(empty_postgres_database, port))
+    )
     try:
         wait_for_http(f"{base}/api/tickets/", process=server, log=log)
 
@@ -41,9 +44,17 @@ def test_entrypoint_migrates_and_serves_the_api_with_static_files(empty_postgres
 
         # The migrations ran: a ticket can be stored and the stats read back.
         create = urllib.request.Request(
-            f"{base}/api/tickets/", method="POST", headers={"Content-Type": "application/json"},
-            data=json.dumps({"title": "Printer on fire", "description": "Smoke everywhere",
-                             "category": "technical", "priority": "critical"}).encode(),
+            f"{base}/api/tickets/",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+            data=json.dumps(
+                {
+                    "title": "Printer on fire",
+                    "description": "Smoke everywhere",
+                    "category": "technical",
+                    "priority": "critical",
+                }
+            ).encode(),
         )
         with urllib.request.urlopen(create, timeout=10) as response:
             assert response.status == 201
@@ -101,7 +112,9 @@ def test_entrypoint_gives_up_on_a_database_that_never_comes(tmp_path):
     marker = tmp_path / "server-started"
     nothing_listens = f"postgresql://postgres@127.0.0.1:{free_port()}/ticketdb"
 
-    result = run_entrypoint("touch", str(marker), DATABASE_URL=nothing_listens, DB_WAIT_SECONDS="3", timeout=60)
+    result = run_entrypoint(
+        "touch", str(marker), DATABASE_URL=nothing_listens, DB_WAIT_SECONDS="3", timeout=60
+    )
 
     assert result.returncode == 1
     assert re.search(r"the database at 127\.0\.0\.1:\d+/ticketdb did not answer within 3s", result.stderr)
@@ -115,8 +128,12 @@ def test_entrypoint_works_with_sqlite_and_runs_the_given_command(tmp_path):
     database = tmp_path / "tickets.sqlite3"
 
     result = run_entrypoint(
-        "python", "manage.py", "showmigrations", "tickets",
-        DATABASE_URL=f"sqlite:///{database}", SKIP_COLLECTSTATIC="1",
+        "python",
+        "manage.py",
+        "showmigrations",
+        "tickets",
+        DATABASE_URL=f"sqlite:///{database}",
+        SKIP_COLLECTSTATIC="1",
     )
 
     assert result.returncode == 0, result.stderr
@@ -126,7 +143,9 @@ def test_entrypoint_works_with_sqlite_and_runs_the_given_command(tmp_path):
 
 
 def test_entrypoint_refuses_a_wait_that_is_not_a_number(tmp_path):
-    result = run_entrypoint("true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DB_WAIT_SECONDS="soon")
+    result = run_entrypoint(
+        "true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DB_WAIT_SECONDS="soon"
+    )
 
     assert result.returncode == 2
     assert "DB_WAIT_SECONDS must be a whole number of seconds, got 'soon'" in result.stderr

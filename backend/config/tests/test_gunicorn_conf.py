@@ -1,4 +1,5 @@
 """backend/gunicorn.conf.py, as gunicorn itself reads it."""
+
 import runpy
 import subprocess
 
@@ -12,13 +13,15 @@ CONF = BACKEND_DIR / "gunicorn.conf.py"
 def gunicorn_config(**env: str) -> dict[str, str]:
     result = subprocess.run(
         [str(VENV_BIN / "gunicorn"), "-c", str(CONF), "--print-config", "config.wsgi"],
-        cwd=BACKEND_DIR, env=process_env(**env), capture_output=True, text=True, timeout=60,
+        cwd=BACKEND_DIR,
+        env=process_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    return dict(
-        (key.strip(), value.strip()) for key, _, value in
-        (line.partition("=") for line in result.stdout.splitlines() if "=" in line)
-    )
+    pairs = (line.partition("=") for line in result.stdout.splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, _, value in pairs}
 
 
 def test_gunicorn_defaults_use_threaded_workers_sized_from_the_cpus():
@@ -39,7 +42,9 @@ def test_gunicorn_workers_are_twice_the_cpus_plus_one_capped_at_8(cpus, workers)
     assert default_workers(cpus) == workers
 
 
-@pytest.mark.parametrize(("openai_timeout", "worker_timeout"), [("", 30), ("10", 30), ("45", 65), ("12.5", 33)])
+@pytest.mark.parametrize(
+    ("openai_timeout", "worker_timeout"), [("", 30), ("10", 30), ("45", 65), ("12.5", 33)]
+)
 def test_gunicorn_timeout_stays_above_the_llm_timeout(openai_timeout, worker_timeout):
     config = gunicorn_config(OPENAI_TIMEOUT=openai_timeout)
 
@@ -49,7 +54,11 @@ def test_gunicorn_timeout_stays_above_the_llm_timeout(openai_timeout, worker_tim
 
 def test_gunicorn_settings_follow_the_environment():
     config = gunicorn_config(
-        PORT="9123", WEB_CONCURRENCY="3", GUNICORN_THREADS="8", GUNICORN_TIMEOUT="90", GUNICORN_LOG_LEVEL="WARNING"
+        PORT="9123",
+        WEB_CONCURRENCY="3",
+        GUNICORN_THREADS="8",
+        GUNICORN_TIMEOUT="90",
+        GUNICORN_LOG_LEVEL="WARNING",
     )
 
     assert config["bind"] == "['0.0.0.0:9123']"
@@ -63,7 +72,11 @@ def test_gunicorn_settings_follow_the_environment():
 def test_gunicorn_refuses_a_bad_thread_count(value):
     result = subprocess.run(
         [str(VENV_BIN / "gunicorn"), "-c", str(CONF), "--print-config", "config.wsgi"],
-        cwd=BACKEND_DIR, env=process_env(GUNICORN_THREADS=value), capture_output=True, text=True, timeout=60,
+        cwd=BACKEND_DIR,
+        env=process_env(GUNICORN_THREADS=value),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode != 0

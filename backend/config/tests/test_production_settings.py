@@ -1,5 +1,6 @@
 """Production settings (DEBUG=False), each checked in a fresh process as the
 server would start them."""
+
 import re
 import secrets
 import subprocess
@@ -19,13 +20,22 @@ HSTS_SCOPE_LEFT_TO_THE_DOMAIN_OWNER = {"security.W005", "security.W021"}
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BACKEND_DIR, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env=process_env(DATABASE_URL=None, **env),
     )
 
 
 def production(**env: str) -> dict[str, str]:
-    return {"DEBUG": "False", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "api.example.com", **env}
+    return {
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "api.example.com",
+        **env,
+    }
 
 
 def reported_checks(result: subprocess.CompletedProcess) -> set[str]:
@@ -55,14 +65,18 @@ def test_check_deploy_leaves_only_the_https_settings_a_proxy_owns():
 
 
 def test_check_deploy_with_https_enabled_leaves_only_the_hsts_scope():
-    result = manage("check", "--deploy", **production(SECURE_SSL_REDIRECT="True", SECURE_HSTS_SECONDS="31536000"))
+    result = manage(
+        "check", "--deploy", **production(SECURE_SSL_REDIRECT="True", SECURE_HSTS_SECONDS="31536000")
+    )
 
     assert result.returncode == 0, result.stderr
     assert reported_checks(result) == HSTS_SCOPE_LEFT_TO_THE_DOMAIN_OWNER
 
 
 def test_production_cookies_are_secure_by_default():
-    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)"
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)"
+    )
 
     result = manage("shell", "--no-imports", "-c", code, **production())
 
@@ -75,6 +89,8 @@ def test_empty_variables_fall_back_to_their_defaults():
         "print(s.OPENAI_MODEL, s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['classify'], s.OPENAI_TIMEOUT)"
     )
 
-    result = manage("shell", "--no-imports", "-c", code, OPENAI_MODEL="", CLASSIFY_RATE=" ", OPENAI_TIMEOUT="")
+    result = manage(
+        "shell", "--no-imports", "-c", code, OPENAI_MODEL="", CLASSIFY_RATE=" ", OPENAI_TIMEOUT=""
+    )
 
     assert result.stdout.split() == ["gpt-4o", "60/minute", "10.0"], result.stderr

@@ -1,4 +1,5 @@
 """The cache table shared by all workers (classify throttle and answers)."""
+
 from django.core.management import call_command
 from django.db import migrations
 

@@ -5,6 +5,7 @@ Search is `icontains`, which Django emits on PostgreSQL as
 `UPPER(column)` with `gin_trgm_ops` answer that for terms of 3 or more
 characters. SQLite has neither GIN nor pg_trgm and searches by scanning.
 """
+
 from django.db import migrations
 
 INDEXES = {

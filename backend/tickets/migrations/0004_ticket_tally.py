@@ -8,6 +8,7 @@ statistics read at most 64 small rows instead of scanning every ticket.
 Counters are changed in key order, so concurrent writers cannot deadlock on
 them. Other databases compute the statistics from the tickets directly.
 """
+
 from django.db import migrations
 
 CREATE = """

@@ -1,5 +1,6 @@
 """Test data builders."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from tickets.models import Ticket
@@ -21,4 +22,4 @@ def make_ticket(**fields) -> Ticket:
 
 
 def days_ago(days: float, *, now: datetime | None = None) -> datetime:
-    return (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    return (now or datetime.now(UTC)) - timedelta(days=days)

@@ -6,6 +6,7 @@ next answers (status, body, delay, headers) and read back every request body.
 
 Run standalone:  python tickets/tests/fake_llm.py --port 8090 [--delay 0.5] [--fail-rate 0.05]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -152,7 +153,11 @@ class FakeLLM:
                     content = answer.content
                     if content is None:
                         user = next(
-                            (m.get("content", "") for m in body.get("messages", []) if m.get("role") == "user"),
+                            (
+                                m.get("content", "")
+                                for m in body.get("messages", [])
+                                if m.get("role") == "user"
+                            ),
                             "",
                         )
                         content = json.dumps(classify_by_keywords(str(user)))

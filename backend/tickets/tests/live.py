@@ -1,6 +1,7 @@
 """Real processes for the tests that need them: gunicorn serving the app, and a
 throwaway PostgreSQL cluster that a test may stop and start. Each cleans up
 after itself, whatever happens; nothing here touches a server it did not start."""
+
 from __future__ import annotations
 
 import os
@@ -53,11 +54,23 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
-        self.env = {**os.environ, "DEBUG": "False", "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
-                    "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "INFO", **env}
+        self.env = {
+            **os.environ,
+            "DEBUG": "False",
+            "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "INFO",
+            **env,
+        }
         # The production server settings (gunicorn.conf.py), on a free local port.
-        self.env.update({"GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers),
-                         "GUNICORN_THREADS": str(threads), "GUNICORN_TIMEOUT": str(timeout)})
+        self.env.update(
+            {
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_THREADS": str(threads),
+                "GUNICORN_TIMEOUT": str(timeout),
+            }
+        )
         self.args = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
         self.process: subprocess.Popen | None = None
         self._final_log: str | None = None
@@ -65,7 +78,12 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            self.args, cwd=BACKEND_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.args,
+            cwd=BACKEND_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -123,7 +141,9 @@ class ThrowawayPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         try:
-            self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+            self._run(
+                str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+            )
             self.start()
         except BaseException:
             self.__exit__()
@@ -137,7 +157,17 @@ class ThrowawayPostgres:
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "fast", "-w")

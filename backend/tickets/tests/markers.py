@@ -1,4 +1,5 @@
 """Markers shared by the test modules."""
+
 import pytest
 from django.conf import settings
 

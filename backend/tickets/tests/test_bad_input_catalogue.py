@@ -1,5 +1,6 @@
 """A catalogue of hostile inputs, one row each: every one gets the 4xx the schema
 documents for its operation, and the tickets table is byte for byte unchanged."""
+
 import base64
 import hashlib
 import json
@@ -12,7 +13,12 @@ from .factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"title": "Cannot log in", "description": "The login page says error 500", "category": "account", "priority": "high"}
+VALID = {
+    "title": "Cannot log in",
+    "description": "The login page says error 500",
+    "category": "account",
+    "priority": "high",
+}
 JSON = "application/json"
 LIST, CLASSIFY, STATS = "/api/tickets/", "/api/tickets/classify/", "/api/tickets/stats/"
 TICKET = "/api/tickets/{id}/"  # {id} is replaced by a real ticket's id
@@ -41,9 +47,25 @@ CATALOGUE = [
     ("create: truncated JSON", "POST", LIST, "", '{"title": "unterminated', JSON, 400),
     ("create: invalid UTF-8", "POST", LIST, "", b'{"title": "\xff\xfe"}', JSON, 400),
     ("create: JSON nested 100000 deep", "POST", LIST, "", nested(100_000), JSON, 400),
-    ("create: form-encoded body", "POST", LIST, "", "title=x&description=y", "application/x-www-form-urlencoded", 415),
+    (
+        "create: form-encoded body",
+        "POST",
+        LIST,
+        "",
+        "title=x&description=y",
+        "application/x-www-form-urlencoded",
+        415,
+    ),
     ("create: plain text body", "POST", LIST, "", body(), "text/plain", 415),
-    ("create: multipart body", "POST", LIST, "", "--b\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b", 415),
+    (
+        "create: multipart body",
+        "POST",
+        LIST,
+        "",
+        "--b\r\n\r\nx\r\n--b--",
+        "multipart/form-data; boundary=b",
+        415,
+    ),
     # Wrong types.
     ("create: title is a number", "POST", LIST, "", body(title=42), JSON, 400),
     ("create: title is a float", "POST", LIST, "", body(title=4.2), JSON, 400),
@@ -52,7 +74,15 @@ CATALOGUE = [
     ("create: title is an object", "POST", LIST, "", body(title={"a": 1}), JSON, 400),
     ("create: title is null", "POST", LIST, "", body(title=None), JSON, 400),
     ("create: title is NaN", "POST", LIST, "", body().replace('"Cannot log in"', "NaN"), JSON, 400),
-    ("create: description is a huge number", "POST", LIST, "", body().replace('"The login page says error 500"', "1e999"), JSON, 400),
+    (
+        "create: description is a huge number",
+        "POST",
+        LIST,
+        "",
+        body().replace('"The login page says error 500"', "1e999"),
+        JSON,
+        400,
+    ),
     # Empty, long and control-character strings.
     ("create: title of 201 characters", "POST", LIST, "", body(title="x" * 201), JSON, 400),
     ("create: title only whitespace", "POST", LIST, "", body(title=" \t\n "), JSON, 400),
@@ -72,10 +102,26 @@ CATALOGUE = [
     ("create: read-only created_at", "POST", LIST, "", body(created_at="2001-01-01T00:00:00Z"), JSON, 400),
     ("create: body over the size limit", "POST", LIST, "", body(description="x" * 1_100_000), JSON, 413),
     # Updates.
-    ("patch: ticket that does not exist", "PATCH", "/api/tickets/999999999/", "", '{"status": "closed"}', JSON, 404),
+    (
+        "patch: ticket that does not exist",
+        "PATCH",
+        "/api/tickets/999999999/",
+        "",
+        '{"status": "closed"}',
+        JSON,
+        404,
+    ),
     ("patch: id that is not a number", "PATCH", "/api/tickets/abc/", "", '{"status": "closed"}', JSON, 404),
     ("patch: negative id", "PATCH", "/api/tickets/-1/", "", '{"status": "closed"}', JSON, 404),
-    ("patch: id beyond 64 bits", "PATCH", "/api/tickets/99999999999999999999999/", "", '{"status": "closed"}', JSON, 404),
+    (
+        "patch: id beyond 64 bits",
+        "PATCH",
+        "/api/tickets/99999999999999999999999/",
+        "",
+        '{"status": "closed"}',
+        JSON,
+        404,
+    ),
     ("patch: unknown status", "PATCH", TICKET, "", '{"status": "done"}', JSON, 400),
     ("patch: blank title", "PATCH", TICKET, "", '{"title": "   "}', JSON, 400),
     ("patch: title with a NUL byte", "PATCH", TICKET, "", '{"title": "a\\u0000b"}', JSON, 400),
@@ -84,7 +130,15 @@ CATALOGUE = [
     ("patch: read-only created_at", "PATCH", TICKET, "", '{"created_at": "2001-01-01T00:00:00Z"}', JSON, 400),
     ("patch: unknown field", "PATCH", TICKET, "", '{"status": "closed", "owner": "eve"}', JSON, 400),
     ("patch: plain text body", "PATCH", TICKET, "", '{"status": "closed"}', "text/plain", 415),
-    ("patch: body over the size limit", "PATCH", TICKET, "", json.dumps({"description": "x" * 1_100_000}), JSON, 413),
+    (
+        "patch: body over the size limit",
+        "PATCH",
+        TICKET,
+        "",
+        json.dumps({"description": "x" * 1_100_000}),
+        JSON,
+        413,
+    ),
     ("put: not offered", "PUT", TICKET, "", body(), JSON, 405),
     ("delete: not offered", "DELETE", TICKET, "", "", JSON, 405),
     ("retrieve: id that is not a number", "GET", "/api/tickets/1.5/", "", "", JSON, 404),
@@ -103,8 +157,24 @@ CATALOGUE = [
     ("list: page_size ignored by an offset page", "GET", LIST, "limit=5&page_size=abc", "", JSON, 400),
     ("list: cursor not base64", "GET", LIST, "cursor=%%%", "", JSON, 400),
     ("list: cursor of valid base64 but not JSON", "GET", LIST, "cursor=" + cursor("not json"), "", JSON, 400),
-    ("list: cursor without a time zone", "GET", LIST, "cursor=" + cursor('{"t": "2024-01-01T00:00:00", "i": 1}'), "", JSON, 400),
-    ("list: cursor with a text id", "GET", LIST, "cursor=" + cursor('{"t": "2024-01-01T00:00:00+00:00", "i": "x"}'), "", JSON, 400),
+    (
+        "list: cursor without a time zone",
+        "GET",
+        LIST,
+        "cursor=" + cursor('{"t": "2024-01-01T00:00:00", "i": 1}'),
+        "",
+        JSON,
+        400,
+    ),
+    (
+        "list: cursor with a text id",
+        "GET",
+        LIST,
+        "cursor=" + cursor('{"t": "2024-01-01T00:00:00+00:00", "i": "x"}'),
+        "",
+        JSON,
+        400,
+    ),
     ("list: category given twice", "GET", LIST, "category=billing&category=account", "", JSON, 400),
     ("list: limit given twice", "GET", LIST, "limit=5&limit=500", "", JSON, 400),
     # Classify.
@@ -113,9 +183,33 @@ CATALOGUE = [
     ("classify: description is a number", "POST", CLASSIFY, "", '{"description": 42}', JSON, 400),
     ("classify: description blank", "POST", CLASSIFY, "", '{"description": " \\n "}', JSON, 400),
     ("classify: truncated JSON", "POST", CLASSIFY, "", '{"description": ', JSON, 400),
-    ("classify: JSON nested 100000 deep", "POST", CLASSIFY, "", '{"description": ' + nested(100_000) + "}", JSON, 400),
-    ("classify: form-encoded body", "POST", CLASSIFY, "", "description=x", "application/x-www-form-urlencoded", 415),
-    ("classify: body over the size limit", "POST", CLASSIFY, "", json.dumps({"description": "x" * 1_100_000}), JSON, 413),
+    (
+        "classify: JSON nested 100000 deep",
+        "POST",
+        CLASSIFY,
+        "",
+        '{"description": ' + nested(100_000) + "}",
+        JSON,
+        400,
+    ),
+    (
+        "classify: form-encoded body",
+        "POST",
+        CLASSIFY,
+        "",
+        "description=x",
+        "application/x-www-form-urlencoded",
+        415,
+    ),
+    (
+        "classify: body over the size limit",
+        "POST",
+        CLASSIFY,
+        "",
+        json.dumps({"description": "x" * 1_100_000}),
+        JSON,
+        413,
+    ),
     ("stats: POST not offered", "POST", STATS, "", "{}", JSON, 405),
 ]
 
@@ -147,7 +241,9 @@ def schema_path(path):
 
 
 @pytest.mark.parametrize(
-    "method, path, query, raw, content_type, expected", [row[1:] for row in CATALOGUE], ids=[row[0] for row in CATALOGUE]
+    "method, path, query, raw, content_type, expected",
+    [row[1:] for row in CATALOGUE],
+    ids=[row[0] for row in CATALOGUE],
 )
 def test_hostile_input_gets_its_documented_4xx_and_changes_nothing(
     api, fake_llm, documented_statuses, method, path, query, raw, content_type, expected
@@ -171,4 +267,11 @@ def test_hostile_input_gets_its_documented_4xx_and_changes_nothing(
 def test_the_catalogue_covers_every_endpoint_with_at_least_40_named_inputs():
     names = [row[0] for row in CATALOGUE]
     assert len(names) == len(set(names)) >= 40
-    assert {name.split(":")[0] for name in names} >= {"create", "list", "patch", "retrieve", "classify", "stats"}
+    assert {name.split(":")[0] for name in names} >= {
+        "create",
+        "list",
+        "patch",
+        "retrieve",
+        "classify",
+        "stats",
+    }

@@ -1,4 +1,5 @@
 """Classify through the real openai SDK against a fake OpenAI-compatible server."""
+
 import json
 import logging
 import time
@@ -32,8 +33,15 @@ def test_without_an_api_key_the_briefs_fallback_is_returned(api, settings):
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"description": None}, {"description": ""}, {"description": "   \n\t"}, {"description": 42},
-     {"description": ["a"]}, {"text": "wrong field"}],
+    [
+        {},
+        {"description": None},
+        {"description": ""},
+        {"description": "   \n\t"},
+        {"description": 42},
+        {"description": ["a"]},
+        {"text": "wrong field"},
+    ],
 )
 def test_missing_or_blank_description_is_the_briefs_400(api, payload, fake_llm):
     response = api.post(URL, payload, format="json")
@@ -95,7 +103,9 @@ def test_invalid_labels_and_prose_give_the_fallback(api, fake_llm, content):
     [
         ScriptedAnswer(status=500, raw_body=b'{"error": {"message": "boom"}}'),
         ScriptedAnswer(status=503, raw_body=b"<html>Service Unavailable</html>"),
-        ScriptedAnswer(status=401, raw_body=b'{"error": {"message": "Incorrect API key provided: sk-tes***3456"}}'),
+        ScriptedAnswer(
+            status=401, raw_body=b'{"error": {"message": "Incorrect API key provided: sk-tes***3456"}}'
+        ),
         ScriptedAnswer(status=200, raw_body=b"this is not json"),
         ScriptedAnswer(status=200, raw_body=b'{"choices": []}'),
     ],
@@ -118,7 +128,11 @@ def test_a_5xx_is_retried_once_when_time_allows(api, fake_llm):
 
 
 def test_429_with_a_long_retry_after_falls_back_at_once(api, fake_llm):
-    fake_llm.answer(ScriptedAnswer(status=429, raw_body=b'{"error": {"message": "slow down"}}', headers={"Retry-After": "120"}))
+    fake_llm.answer(
+        ScriptedAnswer(
+            status=429, raw_body=b'{"error": {"message": "slow down"}}', headers={"Retry-After": "120"}
+        )
+    )
     started = time.monotonic()
     response = classify(api)
     assert response.json() == FALLBACK
@@ -167,7 +181,10 @@ def test_the_api_key_is_sent_only_as_the_bearer_header(api, fake_llm):
 
 def test_the_key_never_appears_in_responses_or_logs_even_when_the_sdk_fails(api, fake_llm, caplog):
     fake_llm.answer(
-        ScriptedAnswer(status=401, raw_body=b'{"error": {"message": "Incorrect API key provided: sk-test-secret-key-123456"}}')
+        ScriptedAnswer(
+            status=401,
+            raw_body=b'{"error": {"message": "Incorrect API key provided: sk-test-secret-key-123456"}}',
+        )
     )
     with caplog.at_level(logging.DEBUG):
         response = classify(api)
@@ -198,7 +215,9 @@ def test_classify_is_throttled_per_client(api, fake_llm, settings):
     ScopedRateThrottle.THROTTLE_RATES = {"classify": "3/minute"}
     try:
         codes = [classify(api, f"text {i}").status_code for i in range(4)]
-        rotated = api.post(URL, {"description": "x"}, format="json", HTTP_X_FORWARDED_FOR="10.9.8.7").status_code
+        rotated = api.post(
+            URL, {"description": "x"}, format="json", HTTP_X_FORWARDED_FOR="10.9.8.7"
+        ).status_code
         other_endpoint = api.get("/api/tickets/stats/").status_code
     finally:
         ScopedRateThrottle.THROTTLE_RATES = rates

@@ -2,8 +2,9 @@
 byte-identical to the serializer's output, the tallied statistics equal a full
 count after every kind of write, and search uses the trigram indexes on
 PostgreSQL."""
+
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ postgresql_only = pytest.mark.skipif(
 @pytest.fixture
 def awkward_tickets():
     """Text and times that JSON encoding could get wrong."""
-    base = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     texts = [
         ("Plain", "nothing special"),
         ('Quotes "double" and \\ backslash', "tab\there\nnewline"),

@@ -1,5 +1,6 @@
 """Faults against a live gunicorn: a misbehaving LLM, a database that stops and
 comes back, and concurrent updates of one ticket."""
+
 import json
 import os
 import subprocess
@@ -23,7 +24,12 @@ FALLBACK = {
     "note": "Using default values (LLM unavailable)",
 }
 LLM_TIMEOUT = 2.0
-TICKET = {"title": "Printer on fire", "description": "It is on fire", "category": "technical", "priority": "high"}
+TICKET = {
+    "title": "Printer on fire",
+    "description": "It is on fire",
+    "category": "technical",
+    "priority": "high",
+}
 
 
 def post_json(url, payload, **kwargs):
@@ -52,7 +58,9 @@ def live_api(fake_llm_live):
 LLM_FAULTS = {
     "hangs": ScriptedAnswer(delay=30),
     "refuses connections": None,  # the base URL is pointed at a closed port instead
-    "429 with Retry-After 120": ScriptedAnswer(status=429, raw_body=b'{"error": {}}', headers={"Retry-After": "120"}),
+    "429 with Retry-After 120": ScriptedAnswer(
+        status=429, raw_body=b'{"error": {}}', headers={"Retry-After": "120"}
+    ),
     "500": ScriptedAnswer(status=500, raw_body=b'{"error": {"message": "boom"}}'),
     "garbage": ScriptedAnswer(status=200, raw_body=b"\x00\xffnot json at all"),
 }
@@ -73,7 +81,9 @@ def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
 
     def classify():
         started = time.monotonic()
-        result["response"] = post_json(f"{live_api.url}/api/tickets/classify/", {"description": f"Case {fault}"})
+        result["response"] = post_json(
+            f"{live_api.url}/api/tickets/classify/", {"description": f"Case {fault}"}
+        )
         result["elapsed"] = time.monotonic() - started
         result["finished_at"] = time.monotonic()
 
@@ -91,8 +101,10 @@ def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
 
     status, _, body = result["response"]
     slowest = max((elapsed for _, _, elapsed, _ in others), default=0.0)
-    print(f"\nLLM {fault}: classify fell back in {result['elapsed']:.2f}s "
-          f"(OPENAI_TIMEOUT={LLM_TIMEOUT:g}); {len(others)} list/stats requests meanwhile, slowest {slowest * 1000:.0f} ms")
+    print(
+        f"\nLLM {fault}: classify fell back in {result['elapsed']:.2f}s "
+        f"(OPENAI_TIMEOUT={LLM_TIMEOUT:g}); {len(others)} list/stats requests meanwhile, slowest {slowest * 1000:.0f} ms"
+    )
     assert status == 200 and json.loads(body) == FALLBACK
     assert result["elapsed"] < LLM_TIMEOUT + 3.0
     assert others and all(status == 200 for _, status, _, _ in others)
@@ -107,10 +119,20 @@ def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     assert status == 201
     url = f"{live_api.url}/api/tickets/{json.loads(body)['id']}/"
     variants = [
-        {"title": f"Variant {n}", "description": f"Body {n}", "category": category, "priority": priority, "status": state}
+        {
+            "title": f"Variant {n}",
+            "description": f"Body {n}",
+            "category": category,
+            "priority": priority,
+            "status": state,
+        }
         for n, (category, priority, state) in enumerate(
-            [("billing", "low", "open"), ("technical", "medium", "in_progress"),
-             ("account", "high", "resolved"), ("general", "critical", "closed")]
+            [
+                ("billing", "low", "open"),
+                ("technical", "medium", "in_progress"),
+                ("account", "high", "resolved"),
+                ("general", "critical", "closed"),
+            ]
         )
     ]
     fields = list(variants[0])
@@ -130,13 +152,18 @@ def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     assert set(statuses) == {200}
 
 
-@pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="PostgreSQL server binaries not found (set PG_BIN)")
+@pytest.mark.skipif(
+    not (PG_BIN / "initdb").exists(), reason="PostgreSQL server binaries not found (set PG_BIN)"
+)
 def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
     with ThrowawayPostgres() as pg:
         url = pg.url
         subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"], cwd=BACKEND_DIR, check=True,
-            capture_output=True, env={**os.environ, "DATABASE_URL": url},
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=BACKEND_DIR,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "DATABASE_URL": url},
         )
         env = {"DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "2", "OPENAI_API_KEY": ""}
         with Gunicorn(env, workers=2, threads=4) as server:
@@ -145,10 +172,15 @@ def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
             def client(n):
                 while not stop.is_set():
                     if n % 3 == 0:
-                        answer = post_json(f"{server.url}/api/tickets/", {**TICKET, "title": f"Load {n}"}, timeout=15)
+                        answer = post_json(
+                            f"{server.url}/api/tickets/", {**TICKET, "title": f"Load {n}"}, timeout=15
+                        )
                     else:
-                        answer = http("GET", server.url + ("/api/tickets/stats/" if n % 3 == 1 else "/api/tickets/?limit=5"),
-                                      timeout=15)
+                        answer = http(
+                            "GET",
+                            server.url + ("/api/tickets/stats/" if n % 3 == 1 else "/api/tickets/?limit=5"),
+                            timeout=15,
+                        )
                     log.append((time.monotonic(), *answer))
                     time.sleep(0.02)
 
@@ -180,9 +212,11 @@ def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
     errors = [entry for entry in log if entry[1] >= 300]
     first_success = min((entry[0] for entry in after if entry[1] < 300), default=None)
     recovery = None if first_success is None else first_success - restarted_at
-    print(f"\ndatabase stop: {len(log)} requests, {len(during)} while it was down "
-          f"({sum(1 for e in during if e[1] == 503)} JSON 503); PostgreSQL took {ready_after:.2f}s to start, the API "
-          f"answered again {recovery if recovery is None else f'{recovery:.2f}s'} after the start, without a restart")
+    print(
+        f"\ndatabase stop: {len(log)} requests, {len(during)} while it was down "
+        f"({sum(1 for e in during if e[1] == 503)} JSON 503); PostgreSQL took {ready_after:.2f}s to start, the API "
+        f"answered again {recovery if recovery is None else f'{recovery:.2f}s'} after the start, without a restart"
+    )
 
     assert any(entry[1] == 503 for entry in during)
     for _, status, headers, body in errors:

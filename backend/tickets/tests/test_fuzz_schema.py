@@ -5,15 +5,16 @@ PostgreSQL, with the fake LLM answering classify. Any 5xx, any status the schema
 does not document, or any body that breaks the schema fails the test. The seed is
 fixed and the number of examples bounded, so a run is repeatable.
 """
+
 from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from hypothesis import HealthCheck, settings
 from rest_framework.throttling import ScopedRateThrottle
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 
@@ -88,7 +89,9 @@ def test_every_operation_answers_within_its_schema(case, ticket_ids):
 @pytest.mark.django_db
 def test_every_status_the_api_can_return_is_documented(api):
     paths = api.get("/api/schema/?format=json").json()["paths"]
-    documented = {(path, method): set(op["responses"]) for path, item in paths.items() for method, op in item.items()}
+    documented = {
+        (path, method): set(op["responses"]) for path, item in paths.items() for method, op in item.items()
+    }
     expected = {
         ("/api/tickets/", "get"): {"200", "400", "503"},
         ("/api/tickets/", "post"): {"201", "400", "413", "415", "503"},

@@ -1,4 +1,5 @@
 """The OpenAPI schema and the docs page describe the real API."""
+
 import pytest
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
 """The `seed_tickets` demo data command (`make seed`)."""
+
 import math
 from datetime import timedelta
 from io import StringIO

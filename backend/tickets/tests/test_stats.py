@@ -1,5 +1,6 @@
 """Statistics: values on known data, an empty table, and the query count."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -39,9 +40,9 @@ def test_stats_count_every_priority_and_category_even_when_zero(api):
 
 
 def test_average_divides_by_calendar_days_from_first_ticket_through_today_inclusive():
-    now = datetime(2026, 2, 17, 10, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 2, 17, 10, 30, tzinfo=UTC)
     # First ticket 9 days before today: 10 calendar days, 25 tickets -> 2.5.
-    make_ticket(created_at=datetime(2026, 2, 8, 23, 59, tzinfo=timezone.utc))
+    make_ticket(created_at=datetime(2026, 2, 8, 23, 59, tzinfo=UTC))
     for _ in range(24):
         make_ticket(created_at=now)
     assert ticket_stats(today=date(2026, 2, 17))["avg_tickets_per_day"] == 2.5
@@ -49,7 +50,7 @@ def test_average_divides_by_calendar_days_from_first_ticket_through_today_inclus
 
 def test_average_rounds_to_one_decimal():
     for _ in range(10):
-        make_ticket(created_at=datetime(2026, 2, 15, 12, tzinfo=timezone.utc))
+        make_ticket(created_at=datetime(2026, 2, 15, 12, tzinfo=UTC))
     # 10 tickets over 3 days = 3.333...
     assert ticket_stats(today=date(2026, 2, 17))["avg_tickets_per_day"] == 3.3
 
@@ -62,8 +63,8 @@ def test_average_with_tickets_only_today_is_the_total():
 
 def test_average_uses_utc_calendar_days():
     # 23:30 UTC on the 16th is a different UTC day than 00:30 on the 17th.
-    make_ticket(created_at=datetime(2026, 2, 16, 23, 30, tzinfo=timezone.utc))
-    make_ticket(created_at=datetime(2026, 2, 17, 0, 30, tzinfo=timezone.utc))
+    make_ticket(created_at=datetime(2026, 2, 16, 23, 30, tzinfo=UTC))
+    make_ticket(created_at=datetime(2026, 2, 17, 0, 30, tzinfo=UTC))
     assert ticket_stats(today=date(2026, 2, 17))["avg_tickets_per_day"] == 1.0
 
 

@@ -1,4 +1,5 @@
 """Create, list, retrieve and update, as the brief documents them."""
+
 import json
 from datetime import timedelta
 
@@ -66,7 +67,7 @@ def test_create_invalid_choice_uses_the_briefs_message(api):
         ("description", "nul\x00byte", "Null characters are not allowed."),
         ("priority", "urgent", '"urgent" is not a valid choice.'),
         ("status", "done", '"done" is not a valid choice.'),
-        ("priority", ["high"], '"[\'high\']" is not a valid choice.'),
+        ("priority", ["high"], "\"['high']\" is not a valid choice."),
         ("title", {"a": 1}, "Not a valid string."),
     ],
 )
@@ -152,7 +153,9 @@ def mixed_tickets():
         ("Password policy", "How long must an account password be?", "account", "high", "open"),
     ]
     return [
-        make_ticket(title=t, description=d, category=c, priority=p, status=s, created_at=now - timedelta(minutes=i))
+        make_ticket(
+            title=t, description=d, category=c, priority=p, status=s, created_at=now - timedelta(minutes=i)
+        )
         for i, (t, d, c, p, s) in enumerate(rows)
     ]
 
@@ -172,8 +175,28 @@ def mixed_tickets():
         ("category=account&search=password", ["Login fails", "Password policy"]),
         ("category=billing&search=password", []),
         ("search=charged twice", ["Charged twice"]),
-        ("search=  ", ["Login fails", "Charged twice", "App crashes", "Refund request", "Where is the logo", "Password policy"]),
-        ("status=", ["Login fails", "Charged twice", "App crashes", "Refund request", "Where is the logo", "Password policy"]),
+        (
+            "search=  ",
+            [
+                "Login fails",
+                "Charged twice",
+                "App crashes",
+                "Refund request",
+                "Where is the logo",
+                "Password policy",
+            ],
+        ),
+        (
+            "status=",
+            [
+                "Login fails",
+                "Charged twice",
+                "App crashes",
+                "Refund request",
+                "Where is the logo",
+                "Password policy",
+            ],
+        ),
     ],
 )
 def test_list_filters_and_search(api, mixed_tickets, query, expected_titles):
@@ -182,7 +205,15 @@ def test_list_filters_and_search(api, mixed_tickets, query, expected_titles):
     assert [t["title"] for t in response.json()] == expected_titles
 
 
-@pytest.mark.parametrize("term, expected", [("100%", ["Discount 100% off"]), ("a_b", ["Path a_b"]), ("%", ["Discount 100% off"]), ("_", ["Path a_b"])])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("100%", ["Discount 100% off"]),
+        ("a_b", ["Path a_b"]),
+        ("%", ["Discount 100% off"]),
+        ("_", ["Path a_b"]),
+    ],
+)
 def test_search_takes_percent_and_underscore_literally(api, term, expected):
     make_ticket(title="Discount 100% off", description="promo")
     make_ticket(title="Path a_b", description="file")
@@ -300,8 +331,10 @@ def test_unknown_api_path_is_a_json_404(api):
 
 
 def test_patch_updates_only_the_given_fields(api):
-    ticket = make_ticket(**{k: v for k, v in BRIEF_TICKET.items()})
-    response = api.patch(f"/api/tickets/{ticket.id}/", {"status": "in_progress", "priority": "critical"}, format="json")
+    ticket = make_ticket(**BRIEF_TICKET)
+    response = api.patch(
+        f"/api/tickets/{ticket.id}/", {"status": "in_progress", "priority": "critical"}, format="json"
+    )
 
     assert response.status_code == 200
     body = response.json()

@@ -9,6 +9,7 @@ statistics all have something to show on first start.
 Running it again is safe: when tickets already exist it adds nothing unless
 told to (--append adds more, --clear replaces them).
 """
+
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,97 +25,163 @@ BATCH_SIZE = 500
 # (title, description) pairs per category; {slots} are filled from SLOTS.
 TEMPLATES: dict[str, list[tuple[str, str]]] = {
     Category.BILLING: [
-        ("Charged twice for {plan} plan",
-         "My card was charged twice this month for the {plan} plan ({amount} each time). "
-         "Please refund the duplicate charge."),
-        ("Invoice {invoice} shows the wrong amount",
-         "Invoice {invoice} lists {amount}, but our contract says {amount2}. "
-         "Our finance team cannot approve it until it is corrected."),
-        ("Refund request for unused seats",
-         "We removed {seats} seats on the {day} but were still billed for them. "
-         "Could you refund the difference?"),
-        ("Card declined when renewing subscription",
-         "Renewal of our {plan} subscription fails with 'card declined', although the card "
-         "works everywhere else. We do not want the account to lapse."),
-        ("Need a VAT number on our invoices",
-         "Please add our VAT number to invoice {invoice} and to every future invoice; "
-         "our accountant requires it."),
-        ("Downgrade from {plan} not reflected in billing",
-         "I downgraded last week, but the upcoming invoice still shows the {plan} price of {amount}."),
-        ("How do I switch to annual billing?",
-         "We would like to move from monthly to annual billing for the {plan} plan. "
-         "Is there a discount, and does it apply from the next cycle?"),
-        ("Unexpected charge of {amount}",
-         "There is a charge of {amount} on our statement that I cannot match to any invoice. "
-         "Can you tell me what it is for?"),
+        (
+            "Charged twice for {plan} plan",
+            "My card was charged twice this month for the {plan} plan ({amount} each time). "
+            "Please refund the duplicate charge.",
+        ),
+        (
+            "Invoice {invoice} shows the wrong amount",
+            "Invoice {invoice} lists {amount}, but our contract says {amount2}. "
+            "Our finance team cannot approve it until it is corrected.",
+        ),
+        (
+            "Refund request for unused seats",
+            "We removed {seats} seats on the {day} but were still billed for them. "
+            "Could you refund the difference?",
+        ),
+        (
+            "Card declined when renewing subscription",
+            "Renewal of our {plan} subscription fails with 'card declined', although the card "
+            "works everywhere else. We do not want the account to lapse.",
+        ),
+        (
+            "Need a VAT number on our invoices",
+            "Please add our VAT number to invoice {invoice} and to every future invoice; "
+            "our accountant requires it.",
+        ),
+        (
+            "Downgrade from {plan} not reflected in billing",
+            "I downgraded last week, but the upcoming invoice still shows the {plan} price of {amount}.",
+        ),
+        (
+            "How do I switch to annual billing?",
+            "We would like to move from monthly to annual billing for the {plan} plan. "
+            "Is there a discount, and does it apply from the next cycle?",
+        ),
+        (
+            "Unexpected charge of {amount}",
+            "There is a charge of {amount} on our statement that I cannot match to any invoice. "
+            "Can you tell me what it is for?",
+        ),
     ],
     Category.TECHNICAL: [
-        ("Error {code} when exporting reports",
-         "Exporting the monthly report to CSV fails with error {code} in {browser}. "
-         "It worked until {day}."),
-        ("App crashes on launch on {device}",
-         "Since the latest update the app closes immediately on my {device}. "
-         "Reinstalling did not help."),
-        ("API returns 500 on /v2/orders",
-         "Our integration gets HTTP 500 from /v2/orders for about one request in ten since {day}. "
-         "Request IDs are in the attached log."),
-        ("Dashboard very slow to load",
-         "The dashboard takes more than {seconds} seconds to load for our team in {browser}. "
-         "Other pages are fine."),
-        ("Webhook deliveries failing",
-         "Webhooks to our endpoint have failed since {day} with a timeout; our server logs "
-         "show no incoming requests at all."),
-        ("Data not syncing between devices",
-         "Changes made on my {device} do not appear on the web app, even after logging out "
-         "and in again."),
-        ("File upload stuck at 99%",
-         "Uploading files over {size} MB stops at 99% in {browser} and never completes."),
-        ("Production outage: cannot load any page",
-         "None of our {seats} users can load any page; everything returns error {code}. "
-         "This blocks our whole support team."),
-        ("Search returns no results",
-         "Searching for customers by email returns nothing, although the records exist."),
-        ("SSO integration broken after certificate rotation",
-         "After rotating our identity provider certificate on {day}, single sign-on fails "
-         "for everyone with error {code}."),
+        (
+            "Error {code} when exporting reports",
+            "Exporting the monthly report to CSV fails with error {code} in {browser}. "
+            "It worked until {day}.",
+        ),
+        (
+            "App crashes on launch on {device}",
+            "Since the latest update the app closes immediately on my {device}. Reinstalling did not help.",
+        ),
+        (
+            "API returns 500 on /v2/orders",
+            "Our integration gets HTTP 500 from /v2/orders for about one request in ten since {day}. "
+            "Request IDs are in the attached log.",
+        ),
+        (
+            "Dashboard very slow to load",
+            "The dashboard takes more than {seconds} seconds to load for our team in {browser}. "
+            "Other pages are fine.",
+        ),
+        (
+            "Webhook deliveries failing",
+            "Webhooks to our endpoint have failed since {day} with a timeout; our server logs "
+            "show no incoming requests at all.",
+        ),
+        (
+            "Data not syncing between devices",
+            "Changes made on my {device} do not appear on the web app, even after logging out and in again.",
+        ),
+        (
+            "File upload stuck at 99%",
+            "Uploading files over {size} MB stops at 99% in {browser} and never completes.",
+        ),
+        (
+            "Production outage: cannot load any page",
+            "None of our {seats} users can load any page; everything returns error {code}. "
+            "This blocks our whole support team.",
+        ),
+        (
+            "Search returns no results",
+            "Searching for customers by email returns nothing, although the records exist.",
+        ),
+        (
+            "SSO integration broken after certificate rotation",
+            "After rotating our identity provider certificate on {day}, single sign-on fails "
+            "for everyone with error {code}.",
+        ),
     ],
     Category.ACCOUNT: [
-        ("Cannot log in after password reset",
-         "I reset my password but the new one is rejected, and now I am locked out of my account."),
-        ("Two-factor codes not accepted",
-         "My authenticator codes are rejected since I changed phones to a {device}. "
-         "How can I recover access?"),
-        ("Please change the email on my account",
-         "I left my previous company and need my login email changed to my new address."),
-        ("Account locked after failed attempts",
-         "My account was locked after several failed logins that were not mine. "
-         "Please unlock it and check for suspicious activity."),
-        ("Add {seats} users to our team",
-         "We need {seats} more users on our team account before {day}. What is the process?"),
-        ("Delete my account and data",
-         "Please close my account and delete all my personal data, as allowed under GDPR."),
-        ("Transfer account ownership",
-         "Our account owner has left the company. Please transfer ownership to me as the new admin."),
-        ("Verification email never arrives",
-         "I signed up an hour ago but the verification email never arrived; spam folder checked."),
+        (
+            "Cannot log in after password reset",
+            "I reset my password but the new one is rejected, and now I am locked out of my account.",
+        ),
+        (
+            "Two-factor codes not accepted",
+            "My authenticator codes are rejected since I changed phones to a {device}. "
+            "How can I recover access?",
+        ),
+        (
+            "Please change the email on my account",
+            "I left my previous company and need my login email changed to my new address.",
+        ),
+        (
+            "Account locked after failed attempts",
+            "My account was locked after several failed logins that were not mine. "
+            "Please unlock it and check for suspicious activity.",
+        ),
+        (
+            "Add {seats} users to our team",
+            "We need {seats} more users on our team account before {day}. What is the process?",
+        ),
+        (
+            "Delete my account and data",
+            "Please close my account and delete all my personal data, as allowed under GDPR.",
+        ),
+        (
+            "Transfer account ownership",
+            "Our account owner has left the company. Please transfer ownership to me as the new admin.",
+        ),
+        (
+            "Verification email never arrives",
+            "I signed up an hour ago but the verification email never arrived; spam folder checked.",
+        ),
     ],
     Category.GENERAL: [
-        ("Question about data retention",
-         "How long do you keep closed tickets and attachments, and can we shorten that period?"),
-        ("Feature request: dark mode",
-         "Several of our agents would love a dark mode for long shifts. Is it on the roadmap?"),
-        ("Where can I find the API documentation?",
-         "We want to build an integration. Where is the API reference, and is there a sandbox?"),
-        ("Do you offer training for new staff?",
-         "We are onboarding {seats} new agents next month. Do you run training sessions?"),
-        ("Feedback on the new editor",
-         "The new ticket editor is great, but keyboard shortcuts from the old one are missing."),
-        ("Is there a status page?",
-         "Is there a public status page we can subscribe to for incidents and maintenance?"),
-        ("Request for a security questionnaire",
-         "Our procurement team needs your completed security questionnaire before renewal on {day}."),
-        ("Export all our data",
-         "Before our annual review we would like a full export of our tickets. What formats are available?"),
+        (
+            "Question about data retention",
+            "How long do you keep closed tickets and attachments, and can we shorten that period?",
+        ),
+        (
+            "Feature request: dark mode",
+            "Several of our agents would love a dark mode for long shifts. Is it on the roadmap?",
+        ),
+        (
+            "Where can I find the API documentation?",
+            "We want to build an integration. Where is the API reference, and is there a sandbox?",
+        ),
+        (
+            "Do you offer training for new staff?",
+            "We are onboarding {seats} new agents next month. Do you run training sessions?",
+        ),
+        (
+            "Feedback on the new editor",
+            "The new ticket editor is great, but keyboard shortcuts from the old one are missing.",
+        ),
+        (
+            "Is there a status page?",
+            "Is there a public status page we can subscribe to for incidents and maintenance?",
+        ),
+        (
+            "Request for a security questionnaire",
+            "Our procurement team needs your completed security questionnaire before renewal on {day}.",
+        ),
+        (
+            "Export all our data",
+            "Before our annual review we would like a full export of our tickets. What formats are available?",
+        ),
     ],
 }
 
@@ -223,7 +290,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=300, help="How many tickets (default 300).")
-        parser.add_argument("--days", type=int, default=60, help="Spread them over this many past days (default 60).")
+        parser.add_argument(
+            "--days", type=int, default=60, help="Spread them over this many past days (default 60)."
+        )
         existing = parser.add_mutually_exclusive_group()
         existing.add_argument("--clear", action="store_true", help="Delete every existing ticket first.")
         existing.add_argument("--append", action="store_true", help="Add to the existing tickets.")
@@ -248,9 +317,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted {existing} tickets.")
 
             rng = random.Random(seed)
-            tickets = (Ticket(**vars(t)) for t in demo_tickets(count=count, days=days, rng=rng, now=timezone.now()))
+            tickets = (
+                Ticket(**vars(t)) for t in demo_tickets(count=count, days=days, rng=rng, now=timezone.now())
+            )
             created = 0
-            while batch := [t for _, t in zip(range(BATCH_SIZE), tickets)]:
+            while batch := [t for _, t in zip(range(BATCH_SIZE), tickets, strict=False)]:
                 Ticket.objects.bulk_create(batch)
                 created += len(batch)
 
