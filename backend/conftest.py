@@ -6,7 +6,7 @@ import os
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -36,8 +36,9 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db):
-    """The cache lives in the database; start every test with it empty."""
-    cache.clear()
+    """The caches live in the database; start every test with them empty."""
+    caches["default"].clear()
+    caches["throttle"].clear()
     yield
 
 

@@ -72,11 +72,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tickets",
+    "limits",
 ]
 
 MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
+    "limits.middleware.AdminSignInThrottleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -122,13 +124,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache in the database is shared by every worker (throttle counters and
-# classification answers) without another service to run.
+# Caches in the database are shared by every worker without another service to
+# run. Classify answers and throttle histories live in separate tables: when the
+# answers fill theirs and it is culled, no client's throttle history goes with them.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+        "OPTIONS": {"MAX_ENTRIES": env_number("CLASSIFY_CACHE_ENTRIES", 50_000)},
+    },
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "throttle_cache",
+        # Histories expire with their rate's period; only this many clients
+        # active within one period could make the table cull.
+        "OPTIONS": {"MAX_ENTRIES": env_number("THROTTLE_CACHE_ENTRIES", 200_000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -182,7 +193,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"classify": env_str("CLASSIFY_RATE", "60/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "classify": env_str("CLASSIFY_RATE", "60/minute"),
+        "ticket_write": env_str("TICKET_WRITE_RATE", "120/minute"),
+        "admin_sign_in": env_str("ADMIN_SIGN_IN_RATE", "10/minute"),
+    },
     "NUM_PROXIES": NUM_PROXIES,
 }
 
@@ -217,6 +232,12 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or None
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o")
 OPENAI_TIMEOUT = env_number("OPENAI_TIMEOUT", 10.0, float)
 CLASSIFY_CACHE_SECONDS = env_number("CLASSIFY_CACHE_SECONDS", 24 * 60 * 60)
+# The bill's ceiling, shared by every process: LLM calls and tokens per UTC day
+# (0: no ceiling). Beyond either, classify answers the defaults at once.
+CLASSIFY_DAILY_LIMIT = env_number("CLASSIFY_DAILY_LIMIT", 5000)
+CLASSIFY_DAILY_TOKEN_LIMIT = env_number("CLASSIFY_DAILY_TOKEN_LIMIT", 0)
+# LLM calls one process waits on at a time (at most 16); more answer the defaults at once.
+CLASSIFY_MAX_IN_FLIGHT = env_number("CLASSIFY_MAX_IN_FLIGHT", 4)
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.

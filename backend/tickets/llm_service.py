@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -21,6 +22,8 @@ from functools import lru_cache
 import openai
 from django.conf import settings
 from django.core.cache import cache
+
+from limits.services import llm_budget_record_tokens, llm_budget_reserve
 
 from .models import Category, Priority
 
@@ -44,20 +47,37 @@ SYSTEM_PROMPT = (
 
 # Enough for the JSON object above; keeps a runaway answer cheap.
 MAX_TOKENS = 40
-# Descriptions are capped before they are sent; the start says what the ticket is about.
-MAX_DESCRIPTION_CHARS = 8000
+# Descriptions are capped before they are sent (a pasted log would otherwise cost
+# thousands of tokens); the start says what the ticket is about.
+MAX_DESCRIPTION_CHARS = 2000
 MAX_ATTEMPTS = 2
 MIN_ATTEMPT_SECONDS = 0.2
 # The delimiters and look-alikes such as "< / TICKET >": a description cannot
-# close the data block early, nor seem to.
-_TICKET_TAG = re.compile(r"<\s*/?\s*ticket\s*>", re.IGNORECASE)
+# close the data block early, nor seem to. One way only to match the spaces
+# before "ticket" (no `\s*/?\s*`), so a "<" and many spaces cost linear time.
+_TICKET_TAG = re.compile(r"<\s*(?:/\s*)?ticket\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
-_executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="llm")
+MAX_IN_FLIGHT_CEILING = 16
+_executor = ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT_CEILING, thread_name_prefix="llm")
+
+
+class FallbackReason:
+    """Why a suggestion is the default one (`Suggestion.fallback_reason`)."""
+
+    NO_KEY = "no_key"  # no OPENAI_API_KEY
+    BUSY = "busy"  # CLASSIFY_MAX_IN_FLIGHT calls already wait on the LLM in this process
+    BUDGET = "budget"  # today's CLASSIFY_DAILY_LIMIT / CLASSIFY_DAILY_TOKEN_LIMIT is used up
+    TIMEOUT = "timeout"  # no answer within OPENAI_TIMEOUT
+    ERROR = "error"  # an SDK or HTTP error, or an answer outside the allowed labels
 
 
 class LLMUnavailable(Exception):
     """The LLM gave no usable answer in time."""
+
+    def __init__(self, message: str, reason: str = FallbackReason.ERROR):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,9 @@ class Suggestion:
     category: str
     priority: str
     note: str | None = None
+    # Set on the defaults only: one of FallbackReason's values. Not part of the
+    # response body; it lets logs and statistics count why defaults were given.
+    fallback_reason: str | None = None
 
     def as_response(self) -> dict:
         body = {"suggested_category": self.category, "suggested_priority": self.priority}
@@ -76,26 +99,73 @@ class Suggestion:
 FALLBACK = Suggestion(Category.GENERAL.value, Priority.MEDIUM.value, FALLBACK_NOTE)
 
 
+def fallback(reason: str) -> Suggestion:
+    """The brief's default suggestion, marked with why it was given."""
+    return Suggestion(FALLBACK.category, FALLBACK.priority, FALLBACK_NOTE, reason)
+
+
+class _InFlight:
+    """LLM calls this process is waiting on. A call that gives up at its
+    deadline keeps its slot until the SDK call really ends."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def try_acquire(self, limit: int) -> bool:
+        with self._lock:
+            if self.count >= limit:
+                return False
+            self.count += 1
+            return True
+
+    def release(self, *_):
+        with self._lock:
+            self.count -= 1
+
+
+_in_flight = _InFlight()
+
+
 def classify_description(*, description: str) -> Suggestion:
     """Suggest a category and priority for a ticket description.
 
     Successful answers are cached by (model, description) so that the same text
-    is not paid for twice; failures are never cached.
+    is not paid for twice; failures are never cached. A call is made only while
+    this process has a free slot (CLASSIFY_MAX_IN_FLIGHT) and today's budget
+    allows it; otherwise the defaults are answered at once.
     """
     if not settings.OPENAI_API_KEY:
-        return FALLBACK
+        return fallback(FallbackReason.NO_KEY)
 
     key = _cache_key(description)
     cached = cache.get(key)
     if cached is not None:
         return Suggestion(*cached)
 
+    limit = max(1, min(settings.CLASSIFY_MAX_IN_FLIGHT, MAX_IN_FLIGHT_CEILING))
+    if not _in_flight.try_acquire(limit):
+        logger.warning("Classification fell back to defaults: %d LLM calls already in flight", limit)
+        return fallback(FallbackReason.BUSY)
+    submitted = False
     try:
-        suggestion = _classify_within_deadline(description)
-    except LLMUnavailable as exc:
-        logger.warning("Classification fell back to defaults: %s", exc)
-        return FALLBACK
+        day = llm_budget_reserve()
+        if day is None:
+            logger.warning("Classification fell back to defaults: the daily LLM budget is used up")
+            return fallback(FallbackReason.BUDGET)
+        future = _executor.submit(_classify_with_retries, description, time.monotonic() + settings.OPENAI_TIMEOUT)
+        submitted = True
+        future.add_done_callback(_in_flight.release)
+        try:
+            suggestion, tokens = _wait_for(future)
+        except LLMUnavailable as exc:
+            logger.warning("Classification fell back to defaults: %s", exc)
+            return fallback(exc.reason)
+    finally:
+        if not submitted:
+            _in_flight.release()
 
+    llm_budget_record_tokens(day=day, tokens=tokens)
     cache.set(key, (suggestion.category, suggestion.priority), settings.CLASSIFY_CACHE_SECONDS)
     return suggestion
 
@@ -140,29 +210,28 @@ def _cache_key(description: str) -> str:
     return f"classify:v1:{digest}"
 
 
-def _classify_within_deadline(description: str) -> Suggestion:
-    """Run the call on a worker thread and stop waiting at the deadline.
+def _wait_for(future) -> tuple[Suggestion, int]:
+    """Stop waiting for the call at the deadline.
 
     The SDK's own timeouts bound each network phase; this bounds the whole,
     so a server that trickles bytes cannot hold the request either.
     """
     budget = settings.OPENAI_TIMEOUT
-    deadline = time.monotonic() + budget
-    future = _executor.submit(_classify_with_retries, description, deadline)
     try:
         return future.result(timeout=budget)
     except FutureTimeout:
         future.cancel()
-        raise LLMUnavailable(f"no answer within {budget:g}s") from None
+        raise LLMUnavailable(f"no answer within {budget:g}s", FallbackReason.TIMEOUT) from None
 
 
-def _classify_with_retries(description: str, deadline: float) -> Suggestion:
+def _classify_with_retries(description: str, deadline: float) -> tuple[Suggestion, int]:
+    """The suggestion and the tokens the successful attempt used."""
     client = _client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
     messages = build_messages(description)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         remaining = deadline - time.monotonic()
         if remaining < MIN_ATTEMPT_SECONDS:
-            raise LLMUnavailable("deadline reached")
+            raise LLMUnavailable("deadline reached", FallbackReason.TIMEOUT)
         try:
             completion = client.chat.completions.create(
                 model=settings.OPENAI_MODEL,
@@ -176,7 +245,8 @@ def _classify_with_retries(description: str, deadline: float) -> Suggestion:
             # Timeouts are connection errors too; a retry only helps if time is left.
             wait = _retry_wait(exc, attempt)
             if attempt == MAX_ATTEMPTS or time.monotonic() + wait + MIN_ATTEMPT_SECONDS > deadline:
-                raise LLMUnavailable(_describe(exc)) from None
+                reason = FallbackReason.TIMEOUT if isinstance(exc, openai.APITimeoutError) else FallbackReason.ERROR
+                raise LLMUnavailable(_describe(exc), reason) from None
             time.sleep(wait)
             continue
         except (openai.OpenAIError, ValueError) as exc:
@@ -185,7 +255,9 @@ def _classify_with_retries(description: str, deadline: float) -> Suggestion:
 
         choices = completion.choices or []
         content = choices[0].message.content if choices and choices[0].message else None
-        return parse_suggestion(content)
+        usage = getattr(completion, "usage", None)
+        tokens = getattr(usage, "total_tokens", 0) or 0
+        return parse_suggestion(content), int(tokens) if isinstance(tokens, int) else 0
     raise LLMUnavailable("no attempt left")  # pragma: no cover
 
 

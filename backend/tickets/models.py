@@ -1,5 +1,9 @@
 from django.db import models
+from django.db.models.functions import Length
 from django.utils import timezone
+
+# Enough for a pasted log; the database enforces it too (migration 0005).
+DESCRIPTION_MAX_LENGTH = 50_000
 
 
 class Category(models.TextChoices):
@@ -30,7 +34,7 @@ class TicketQuerySet(models.QuerySet):
 
 class Ticket(models.Model):
     title = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH)
     category = models.CharField(max_length=20, choices=Category.choices)
     priority = models.CharField(max_length=20, choices=Priority.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -58,6 +62,10 @@ class Ticket(models.Model):
                 condition=models.Q(priority__in=Priority.values), name="ticket_priority_valid"
             ),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="ticket_status_valid"),
+            models.CheckConstraint(
+                condition=models.lookups.LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH),
+                name="ticket_description_max_length",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 200
+# PostgreSQL reads and throws away every skipped row; deeper pages are keyset pages.
+MAX_OFFSET = 10_000
 
 
 class TicketLimitOffsetPagination(LimitOffsetPagination):
@@ -37,6 +39,15 @@ class TicketLimitOffsetPagination(LimitOffsetPagination):
             offset = -1
         if offset < 0:
             raise ValidationError({"offset": ["Must be a whole number of 0 or more."]})
+        if offset > MAX_OFFSET:
+            raise ValidationError(
+                {
+                    "offset": [
+                        f"At most {MAX_OFFSET}. Page deeper with keyset pages: "
+                        "?page_size=50, then follow `next`."
+                    ]
+                }
+            )
         return offset
 
 

@@ -14,12 +14,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+
+from limits.throttles import ClientScopedRateThrottle
 
 from . import llm_service
-from .filters import SEARCH_MAX_LENGTH, TicketFilter
+from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter
 from .models import Category, Priority, Status
-from .pagination import check_list_parameters, paginator_for
+from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
 from .selectors import ticket_list, ticket_stats
 from .serializers import (
     ClassifyRequestSerializer,
@@ -51,6 +52,9 @@ VALIDATION_ERROR = OpenApiResponse(
 )
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No ticket has this id.")
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is over the size limit.")
+WRITE_THROTTLED = OpenApiResponse(
+    DetailSerializer, description="Too many creates and updates from this client (`TICKET_WRITE_RATE`)."
+)
 TICKET_LIST = OpenApiResponse(
     PolymorphicProxySerializer(
         component_name="TicketList",
@@ -72,8 +76,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "search",
         {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
-        description="Case-insensitive text in the title or description. Every word must match; "
-        "% and _ are taken literally.",
+        description="Case-insensitive text in the title or description. Every word must match "
+        f"(at most {SEARCH_MAX_WORDS} different words); % and _ are taken literally.",
     )
 ]
 POSITIVE_INT = {"type": "integer", "minimum": 1}
@@ -81,7 +85,11 @@ PAGING_PARAMETERS = [
     OpenApiParameter(
         "limit", POSITIVE_INT, description="Page size for an offset page with an exact `count` (max 200)."
     ),
-    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip, with `limit`."),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        description=f"Rows to skip, with `limit` (at most {MAX_OFFSET}; go deeper with keyset pages).",
+    ),
     OpenApiParameter(
         "page_size", POSITIVE_INT, description="Page size for keyset pages without a count (max 200)."
     ),
@@ -101,12 +109,18 @@ PAGING_PARAMETERS = [
     ),
     create=extend_schema(
         summary="Create a ticket",
-        responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE},
+        responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE, 429: WRITE_THROTTLED},
     ),
     retrieve=extend_schema(summary="Get one ticket", responses={200: TicketSerializer, 404: NOT_FOUND}),
     partial_update=extend_schema(
         summary="Update some fields of a ticket",
-        responses={200: TicketSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND, 413: TOO_LARGE},
+        responses={
+            200: TicketSerializer,
+            400: VALIDATION_ERROR,
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            429: WRITE_THROTTLED,
+        },
     ),
 )
 class TicketViewSet(
@@ -117,10 +131,18 @@ class TicketViewSet(
 ):
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
-    throttle_scope = None  # set on the classify action only
+    throttle_scope = None  # set per action in get_throttles
+    WRITE_ACTIONS = ("create", "partial_update")
 
     def get_queryset(self):
         return ticket_list()
+
+    def get_throttles(self):
+        """Creates and updates share one per-client rate (`TICKET_WRITE_RATE`)."""
+        if self.action in self.WRITE_ACTIONS:
+            self.throttle_scope = "ticket_write"
+            return [ClientScopedRateThrottle()]
+        return super().get_throttles()
 
     @property
     def paginator(self):
@@ -190,7 +212,7 @@ class TicketViewSet(
         methods=["post"],
         filter_backends=[],
         pagination_class=None,
-        throttle_classes=[ScopedRateThrottle],
+        throttle_classes=[ClientScopedRateThrottle],
         throttle_scope="classify",
     )
     def classify(self, request):
