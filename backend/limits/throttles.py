@@ -15,9 +15,11 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 IPV6_PREFIX = 64
 
 
-def client_key(address: str) -> str:
+def client_key(address: str | None) -> str:
     """The throttle identity of a client address: an IPv4 address as it is,
     an IPv6 address as its /64 network (IPv4-mapped addresses as IPv4)."""
+    if not address:
+        return "unknown"
     try:
         ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
     except ValueError:

@@ -153,7 +153,9 @@ def classify_description(*, description: str) -> Suggestion:
         if day is None:
             logger.warning("Classification fell back to defaults: the daily LLM budget is used up")
             return fallback(FallbackReason.BUDGET)
-        future = _executor.submit(_classify_with_retries, description, time.monotonic() + settings.OPENAI_TIMEOUT)
+        future = _executor.submit(
+            _classify_with_retries, description, time.monotonic() + settings.OPENAI_TIMEOUT
+        )
         submitted = True
         future.add_done_callback(_in_flight.release)
         try:
@@ -245,7 +247,11 @@ def _classify_with_retries(description: str, deadline: float) -> tuple[Suggestio
             # Timeouts are connection errors too; a retry only helps if time is left.
             wait = _retry_wait(exc, attempt)
             if attempt == MAX_ATTEMPTS or time.monotonic() + wait + MIN_ATTEMPT_SECONDS > deadline:
-                reason = FallbackReason.TIMEOUT if isinstance(exc, openai.APITimeoutError) else FallbackReason.ERROR
+                reason = (
+                    FallbackReason.TIMEOUT
+                    if isinstance(exc, openai.APITimeoutError)
+                    else FallbackReason.ERROR
+                )
                 raise LLMUnavailable(_describe(exc), reason) from None
             time.sleep(wait)
             continue

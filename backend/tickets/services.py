@@ -1,6 +1,6 @@
 """Writes. Each is one transaction; views call these rather than saving directly."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import Ticket
 
@@ -31,3 +31,35 @@ def ticket_update(*, ticket: Ticket, data: dict) -> Ticket:
     if changed:
         locked.save(update_fields=changed)
     return locked
+
+
+def ticket_tally_reconcile(*, repair: bool) -> list[dict]:
+    """Compare the tally (PostgreSQL only) with a fresh count of the tickets,
+    under a lock that keeps writers out, and optionally make it exact.
+
+    Returns one dict per (category, priority, status) whose counts differ.
+    Must run inside a transaction: the lock lasts until it ends.
+    """
+    table = Ticket._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            f"""
+            SELECT category, priority, status,
+                   COALESCE(t.tickets, 0) AS tallied, COALESCE(c.tickets, 0) AS counted
+            FROM ticket_tally AS t
+            FULL JOIN (SELECT category, priority, status, count(*) AS tickets FROM {table} GROUP BY 1, 2, 3) AS c
+                USING (category, priority, status)
+            WHERE COALESCE(t.tickets, 0) <> COALESCE(c.tickets, 0)
+            ORDER BY 1, 2, 3
+            """
+        )
+        columns = [column.name for column in cursor.description]
+        drift = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        if drift and repair:
+            cursor.execute("DELETE FROM ticket_tally")
+            cursor.execute(
+                f"INSERT INTO ticket_tally (category, priority, status, tickets) "
+                f"SELECT category, priority, status, count(*) FROM {table} GROUP BY 1, 2, 3"
+            )
+    return drift

@@ -212,7 +212,7 @@ def test_classify_is_throttled_per_client(api, fake_llm, settings):
 
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"classify": "3/minute"}}
     rates = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = {"classify": "3/minute"}
+    ScopedRateThrottle.THROTTLE_RATES = {**rates, "classify": "3/minute"}
     try:
         codes = [classify(api, f"text {i}").status_code for i in range(4)]
         rotated = api.post(

@@ -50,7 +50,11 @@ def ticket_ids(transactional_db):
 @pytest.fixture(autouse=True)
 def _app_under_fuzz(fake_llm, monkeypatch):
     # Let classify reach the fake LLM for every example rather than the throttle.
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"classify": "100000/minute"})
+    monkeypatch.setattr(
+        ScopedRateThrottle,
+        "THROTTLE_RATES",
+        {**ScopedRateThrottle.THROTTLE_RATES, "classify": "100000/minute", "ticket_write": "100000/minute"},
+    )
     # As Django's test client does: keep the test's connection across requests.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

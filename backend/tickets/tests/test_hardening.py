@@ -247,7 +247,9 @@ INJECTIONS = [
 def test_twenty_injection_attempts_reach_the_llm_only_as_delimited_data(api, fake_llm, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"classify": "1000/minute"})
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "classify": "1000/minute"}
+    )
     assert len(INJECTIONS) == 20
     for text in INJECTIONS:
         response = api.post("/api/tickets/classify/", {"description": text}, format="json")
@@ -294,7 +296,9 @@ def test_behind_one_proxy_the_throttle_keys_on_the_address_the_proxy_saw(
     from rest_framework.throttling import ScopedRateThrottle
 
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"classify": "3/minute"})
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "classify": "3/minute"}
+    )
     codes = [
         api.post(
             "/api/tickets/classify/",
