@@ -65,9 +65,12 @@ def test_the_schema_documents_the_new_limits(api):
 
 @requires_postgresql
 def test_the_database_refuses_a_description_over_the_limit_too():
-    with pytest.raises(IntegrityError, match="ticket_description_max_length"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
-                "VALUES ('t', repeat('x', 50001), 'general', 'low', 'open', now())"
-            )
+    with (
+        pytest.raises(IntegrityError, match="ticket_description_max_length"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
+            "VALUES ('t', repeat('x', 50001), 'general', 'low', 'open', now())"
+        )
