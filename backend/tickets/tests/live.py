@@ -17,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
+EDGE_CONFIG = BACKEND_DIR.parent / "edge" / "nginx.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -119,6 +121,88 @@ class Gunicorn:
         import psutil
 
         return [child.pid for child in psutil.Process(self.process.pid).children()]
+
+
+class Nginx:
+    """The edge's nginx.conf (edge/nginx.conf) run by the local nginx binary on a
+    free loopback port, in front of `backend_port` (and `stream_port`).
+
+    Only what ties the file to Docker changes: the names of the upstreams, the
+    listening address, the temporary directories and the worker user.
+    `overrides` replaces further text, e.g. shorter timeouts."""
+
+    def __init__(self, backend_port: int, stream_port: int | None = None, overrides: dict | None = None):
+        self.backend_port = backend_port
+        self.stream_port = stream_port or free_port()
+        self.overrides = overrides or {}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dir = Path(tempfile.mkdtemp(prefix="nginx-"))
+        self.process: subprocess.Popen | None = None
+        self._final_log: str | None = None
+
+    def config(self) -> str:
+        text = EDGE_CONFIG.read_text()
+        replacements = {
+            "user nginx;\n": "",
+            "/var/cache/nginx": str(self.dir),
+            "server backend:8000;": f"server 127.0.0.1:{self.backend_port};",
+            "stream:8001": f"127.0.0.1:{self.stream_port}",
+            "listen 8080;": f"listen 127.0.0.1:{self.port};",
+            **self.overrides,
+        }
+        for old, new in replacements.items():
+            if old not in text:
+                raise AssertionError(f"{EDGE_CONFIG} no longer contains {old!r}")
+            text = text.replace(old, new)
+        return text
+
+    def __enter__(self) -> Nginx:
+        config = self.dir / "nginx.conf"
+        config.write_text(self.config())
+        main = f"daemon off; pid {self.dir}/nginx.pid;"
+        if os.geteuid() == 0:
+            main += " user root;"
+        log = open(self.dir / "output.log", "wb")
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.dir), "-c", str(config), "-e", str(self.dir / "error.log"), "-g", main],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.__exit__()
+                raise RuntimeError(f"nginx exited at start:\n{self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"nginx did not listen within 15 s:\n{self.log()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self._final_log is None:
+            self._final_log = self.log()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self) -> str:
+        """Its access log (stdout) and error output."""
+        if self._final_log is not None:
+            return self._final_log
+        parts = [
+            path.read_text(errors="replace") for path in (self.dir / "output.log", self.dir / "error.log")
+        ]
+        return "".join(part for part in parts if part)
 
 
 def _as_postgres_user(args: list[str]) -> list[str]:
