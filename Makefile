@@ -8,7 +8,7 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -17,11 +17,12 @@ help:
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
 	@echo "make audit  known vulnerabilities in the dependencies"
+	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r backend/requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r backend/requirements-dev.txt
 	touch $@
 
 $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
@@ -90,3 +91,15 @@ audit: $(BACKEND_STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(PY) -m pip_audit --strict -r backend/requirements.txt
 	if [ -f frontend/package-lock.json ]; then cd frontend && npm audit --omit=dev; fi
+
+# Pin every backend dependency, transitive ones included, with their hashes:
+# requirements.in -> requirements.txt (the API image), requirements-dev.in ->
+# requirements-dev.txt (tests and tools, same runtime versions). Run it after
+# editing a .in file; versions already pinned stay unless the .in file changes them.
+PIP_COMPILE := cd backend && CUSTOM_COMPILE_COMMAND="make lock" ../$(PY) -m piptools compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in

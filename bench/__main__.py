@@ -405,6 +405,10 @@ def main(argv=None) -> int:
             "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
             "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)),
             "CLASSIFY_RATE": "1000000/minute",
+            # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
+            "TICKET_WRITE_RATE": "1000000/minute",
+            "CLASSIFY_DAILY_LIMIT": "0",
+            "CLASSIFY_MAX_IN_FLIGHT": "16",
             # The API serves no static files; WhiteNoise's note about that is noise here.
             "PYTHONWARNINGS": "ignore:No directory at",
         }

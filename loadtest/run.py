@@ -238,6 +238,10 @@ def main() -> int:
             # Every simulated client comes from 127.0.0.1: lift the per-client
             # throttle so that classify really reaches the (slow, failing) LLM.
             "CLASSIFY_RATE": "1000000/minute",
+            "TICKET_WRITE_RATE": "1000000/minute",
+            # The run measures the API under load, not the bill's ceilings.
+            "CLASSIFY_DAILY_LIMIT": "0",
+            "CLASSIFY_MAX_IN_FLIGHT": "16",
             "LOG_LEVEL": "WARNING",
             # Production recycles workers every ~2000 requests, which would hide
             # a leak; the soak keeps them for the whole run unless asked.

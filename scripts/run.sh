@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 BACKEND_PORT="${BACKEND_PORT:-8000}"
 FRONTEND_PORT="${FRONTEND_PORT:-3000}"
+# Development servers listen on this machine only; BIND_HOST=0.0.0.0 opens them to the network.
+BIND_HOST="${BIND_HOST:-127.0.0.1}"
 export REACT_APP_API_URL="${REACT_APP_API_URL:-http://localhost:${BACKEND_PORT}}"
 export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:${FRONTEND_PORT},http://127.0.0.1:${FRONTEND_PORT}}"
 
@@ -24,9 +26,9 @@ else
 fi
 
 set -m  # each server in its own process group, so stopping it stops its children
-(cd backend && exec .venv/bin/python manage.py runserver "0.0.0.0:${BACKEND_PORT}") &
+(cd backend && exec .venv/bin/python manage.py runserver "${BIND_HOST}:${BACKEND_PORT}") &
 pids+=($!)
-(cd frontend && exec npm start -- --port "${FRONTEND_PORT}") &
+(cd frontend && exec npm start -- --host "${BIND_HOST}" --port "${FRONTEND_PORT}") &
 pids+=($!)
 set +m
 

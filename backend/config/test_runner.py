@@ -12,7 +12,13 @@ class PytestTestRunner:
         parser.add_argument("--keepdb", action="store_true", help="Preserve the test database.")
 
     def run_tests(self, test_labels, **kwargs):
-        import pytest
+        try:
+            import pytest
+        except ImportError:
+            raise SystemExit(
+                "The test tools are not installed: this is the production image (runtime dependencies "
+                "only). Build the `test` stage (BACKEND_TARGET=test) or install requirements-dev.txt."
+            ) from None
 
         argv = []
         if self.verbosity == 0:

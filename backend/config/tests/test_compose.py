@@ -19,11 +19,14 @@ from .support import BACKEND_DIR, REPO_DIR, VENV_BIN, process_env
 
 COMPOSE_FILE = REPO_DIR / "docker-compose.yml"
 ENV_EXAMPLE = REPO_DIR / ".env.example"
-INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-([^}]*))?\}")
+INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?:(:?-|:\?)([^}]*))?\}")
 # The container listens on 8000, the port docker-compose.yml maps.
 NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND"}
 # Read from the shell by `make run`, not passed to any container.
-MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT"}
+MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "BIND_HOST"}
+# Read by docker compose itself (published address, image stage).
+COMPOSE_ONLY = {"BIND_ADDRESS", "BACKEND_TARGET"}
+PASSWORDS = {"POSTGRES_PASSWORD": "pg-super-secret", "APP_DB_PASSWORD": "app-secret"}
 
 # The API image holds backend/ alone; these files are checked from the repository.
 pytestmark = pytest.mark.skipif(
@@ -41,21 +44,27 @@ def documented_variables() -> set[str]:
     return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), flags=re.MULTILINE))
 
 
+class MissingVariable(Exception):
+    pass
+
+
 def interpolate(value: str, environment: dict[str, str]) -> str:
-    """Compose's ${VAR}, ${VAR:-default} and ${VAR-default}."""
+    """Compose's ${VAR}, ${VAR:-default}, ${VAR-default} and ${VAR:?error}."""
 
     def substitute(match):
-        name, default = match.group(1), match.group(2)
+        name, operator, default = match.groups()
         given = environment.get(name)
         if given:
             return given
+        if operator == ":?":
+            raise MissingVariable(f"{name}: {default}")
         return default or ""
 
     return INTERPOLATION.sub(substitute, value)
 
 
-def test_compose_file_has_the_three_services_of_the_brief(compose):
-    assert set(compose["services"]) == {"db", "backend", "frontend"}
+def test_compose_file_has_the_three_services_of_the_brief_and_the_edge(compose):
+    assert set(compose["services"]) == {"db", "backend", "frontend", "edge"}
     assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
 
 
@@ -66,20 +75,25 @@ def test_db_is_postgres_15_with_a_named_volume_and_a_healthcheck(compose):
     volume, _, mount = db["volumes"][0].partition(":")
     assert mount == "/var/lib/postgresql/data"
     assert volume in compose["volumes"]
+    assert "./db/init:/docker-entrypoint-initdb.d:ro" in db["volumes"]
     assert db["environment"]["POSTGRES_DB"] == "ticketdb"
     assert db["healthcheck"]["test"][0] == "CMD-SHELL"
     assert db["healthcheck"]["test"][1].startswith("pg_isready")
     assert "ports" not in db, "the database is reached by the backend only"
 
 
-def test_backend_serves_8000_once_the_database_is_healthy(compose):
+def test_backend_serves_8000_behind_the_edge_once_the_database_is_healthy(compose):
     backend = compose["services"]["backend"]
 
-    assert backend["build"] == "./backend"
-    assert backend["ports"] == ["8000:8000"]
+    assert backend["build"]["context"] == "./backend"
+    assert interpolate(backend["build"]["target"], {}) == "test"
+    assert "ports" not in backend and backend["expose"] == ["8000"], "reached through the edge only"
     assert backend["depends_on"] == {"db": {"condition": "service_healthy"}}
     env = backend["environment"]
-    assert env["DATABASE_URL"] == "postgresql://postgres:postgres@db:5432/ticketdb"
+    assert (
+        interpolate(env["DATABASE_URL"], PASSWORDS) == "postgresql://ticket_app:app-secret@db:5432/ticketdb"
+    )
+    assert interpolate(env["NUM_PROXIES"], {}) == "1"
     assert env["OPENAI_API_KEY"] == "${OPENAI_API_KEY:-}"
     assert interpolate(env["ALLOWED_HOSTS"], {}) == "localhost,127.0.0.1,backend"
     assert interpolate(env["CORS_ALLOWED_ORIGINS"], {}) == "http://localhost:3000,http://127.0.0.1:3000"
@@ -92,8 +106,34 @@ def test_frontend_serves_3000_built_for_the_api_on_8000(compose):
 
     assert frontend["build"]["context"] == "./frontend"
     assert interpolate(frontend["build"]["args"]["REACT_APP_API_URL"], {}) == "http://localhost:8000"
-    assert frontend["ports"] == ["3000:3000"]
-    assert frontend["depends_on"] == ["backend"]
+    assert [interpolate(port, {}) for port in frontend["ports"]] == ["127.0.0.1:3000:3000"]
+    assert frontend["depends_on"] == ["edge"]
+
+
+def test_the_edge_publishes_the_api_on_8000_with_the_repository_config(compose):
+    edge = compose["services"]["edge"]
+
+    assert edge["image"].startswith("nginx:")
+    assert "./edge/nginx.conf:/etc/nginx/nginx.conf:ro" in edge["volumes"]
+    assert [interpolate(port, {}) for port in edge["ports"]] == ["127.0.0.1:8000:8080"]
+    assert edge["depends_on"] == {"backend": {"condition": "service_healthy"}}
+
+
+def test_published_ports_are_on_loopback_unless_env_says_otherwise(compose):
+    published = [port for service in compose["services"].values() for port in service.get("ports", [])]
+
+    assert published and all(interpolate(port, {}).startswith("127.0.0.1:") for port in published)
+    assert all(interpolate(port, {"BIND_ADDRESS": "0.0.0.0"}).startswith("0.0.0.0:") for port in published)
+
+
+def test_compose_refuses_to_start_without_the_database_passwords(compose):
+    db, backend = compose["services"]["db"], compose["services"]["backend"]
+    for missing in PASSWORDS:
+        others = {name: value for name, value in PASSWORDS.items() if name != missing}
+        with pytest.raises(MissingVariable, match=missing):
+            for value in [*db["environment"].values(), backend["environment"]["DATABASE_URL"]]:
+                interpolate(str(value), others)
+    assert "postgres:postgres" not in COMPOSE_FILE.read_text()
 
 
 def test_services_start_in_dependency_order(compose):
@@ -103,7 +143,7 @@ def test_services_start_in_dependency_order(compose):
 
     graph = {name: needs(service) for name, service in compose["services"].items()}
 
-    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "frontend"]
+    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "edge", "frontend"]
 
 
 def test_compose_interpolations_are_well_formed_and_documented():
@@ -131,16 +171,22 @@ def test_env_example_documents_every_variable_the_backend_reads():
 
 
 def test_compose_passes_every_documented_variable_to_the_containers(compose):
-    passed = set(compose["services"]["backend"]["environment"]) | set(
-        compose["services"]["frontend"]["build"]["args"]
+    passed = (
+        set(compose["services"]["backend"]["environment"])
+        | set(compose["services"]["db"]["environment"])
+        | set(compose["services"]["frontend"]["build"]["args"])
     )
 
-    assert documented_variables() - passed == NOT_FOR_CONTAINERS | MAKE_RUN_ONLY
+    assert documented_variables() - passed == NOT_FOR_CONTAINERS | MAKE_RUN_ONLY | COMPOSE_ONLY
 
 
-def test_env_example_sets_nothing_but_an_empty_api_key():
-    # Copied to .env as is, it must change nothing: every other line is a comment.
-    assert dotenv_values(ENV_EXAMPLE) == {"OPENAI_API_KEY": ""}
+def test_env_example_sets_nothing_but_an_empty_api_key_and_the_passwords_to_fill_in():
+    # Copied to .env as is, it changes nothing, and compose asks for the passwords.
+    assert dotenv_values(ENV_EXAMPLE) == {
+        "OPENAI_API_KEY": "",
+        "POSTGRES_PASSWORD": "",
+        "APP_DB_PASSWORD": "",
+    }
 
 
 SETTINGS_PROBE = """
@@ -172,10 +218,11 @@ def settings_under(env: dict[str, str]) -> dict:
 
 
 def test_compose_environment_with_an_empty_env_file_gives_the_default_settings(compose):
+    # NUM_PROXIES differs on purpose: behind the edge the API trusts one proxy.
     backend_env = {
         name: interpolate(str(value), {})
         for name, value in compose["services"]["backend"]["environment"].items()
-        if name != "DATABASE_URL"
+        if name not in ("DATABASE_URL", "NUM_PROXIES")
     }
     unset = dict.fromkeys(backend_env)
 
@@ -227,7 +274,7 @@ def test_compose_client_validates_the_file():
             "config",
             "--quiet",
         ],
-        env=process_env(OPENAI_API_KEY="sk-from-env"),
+        env=process_env(OPENAI_API_KEY="sk-from-env", **PASSWORDS),
         capture_output=True,
         text=True,
         timeout=60,
@@ -248,13 +295,20 @@ def index_of(instructions, prefix):
 def test_backend_image_installs_dependencies_before_the_sources_and_runs_unprivileged():
     steps = dockerfile_instructions(BACKEND_DIR / "Dockerfile")
 
-    assert re.match(r"FROM python:3\.\d+-slim", steps[0])
+    assert re.match(r"FROM python:3\.\d+-slim\S* AS base", steps[0])
     assert (
         index_of(steps, "COPY requirements")
         < index_of(steps, "RUN pip install")
         < index_of(steps, "COPY . .")
     )
-    assert "requirements-dev.txt" in steps[index_of(steps, "RUN pip install")], "the tests run in the image"
+    installs = [line for line in steps if line.startswith("RUN pip install")]
+    assert installs == [
+        "RUN pip install --require-hashes -r requirements.txt",
+        "RUN pip install --require-hashes -r requirements-dev.txt",
+    ]
+    stages = [line for line in steps if line.startswith("FROM ")]
+    assert stages[1:] == ["FROM base AS test", "FROM base AS runtime"], "the default image is runtime only"
+    assert index_of(steps, "FROM base AS test") < index_of(steps, installs[1])
     users = [line for line in steps if line.startswith("USER ")]
     assert users and users[-1] not in ("USER root", "USER 0")
     assert index_of(steps, "USER ") < index_of(steps, "ENTRYPOINT")
@@ -321,3 +375,25 @@ def test_env_example_is_not_ignored():
     result = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", ".env.example"], cwd=REPO_DIR)
 
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def test_every_backend_dependency_is_pinned_with_a_hash(name):
+    text = re.sub(r"\\\n\s*", " ", (BACKEND_DIR / name).read_text())
+    requirements = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+    assert len(requirements) > 20, "transitive dependencies are pinned too"
+    for line in requirements:
+        assert re.match(r"^[A-Za-z0-9_.-]+==\S+( +--hash=sha256:[0-9a-f]{64})+ *$", line), line
+    source = (BACKEND_DIR / name.replace(".txt", ".in")).read_text()
+    pinned = {line.split("==")[0].lower() for line in requirements}
+    for line in source.splitlines():
+        if line and not line.startswith(("#", "-")):
+            assert line.split("==")[0].lower() in pinned
+
+
+def test_make_installs_the_locked_requirements_with_their_hashes():
+    makefile = (REPO_DIR / "Makefile").read_text()
+
+    assert "pip install --quiet --require-hashes -r backend/requirements-dev.txt" in makefile
+    assert "\nlock:" in makefile and "--generate-hashes" in makefile
