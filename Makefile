@@ -43,6 +43,7 @@ seed: migrate
 test: backend-test bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
 
 backend-test: $(BACKEND_STAMP)
+	scripts/ensure-nginx.sh
 	cd backend && ../$(PY) -m pytest
 
 frontend-test: $(FRONTEND_STAMP)
