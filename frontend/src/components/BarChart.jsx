@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { formatNumber } from './format';
+import { formatNumber } from '../lib/format';
 
 /**
  * Horizontal bars, one per choice, scaled to the largest count. Every bar also

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
-import ErrorState from './ErrorState';
+import ErrorState from '../../../components/ErrorState';
+import { formatNumber } from '../../../lib/format';
 import TicketCard from './TicketCard';
-import { formatNumber } from './format';
 
 function LoadingCards() {
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { CATEGORIES, PRIORITIES, TITLE_MAX_LENGTH, labelFor } from '../constants';
+import { choicesFor, labelFor } from '../choices';
+import { useChoices } from '../hooks/useTicketMeta';
 
 const EMPTY_VALUES = { title: '', description: '', category: '', priority: '' };
 // Where Category and Priority came from: null (unset), 'suggested' or 'user'.
@@ -9,11 +10,11 @@ const FIELD_ORDER = ['title', 'description', 'category', 'priority'];
 // Classify once typing has paused for this long.
 export const CLASSIFY_PAUSE_MS = 800;
 
-export function validateTicket(values) {
+export function validateTicket(values, titleMaxLength) {
   const errors = {};
   if (!values.title.trim()) errors.title = 'Title is required.';
-  else if (values.title.trim().length > TITLE_MAX_LENGTH) {
-    errors.title = `Title must be at most ${TITLE_MAX_LENGTH} characters.`;
+  else if (titleMaxLength && values.title.trim().length > titleMaxLength) {
+    errors.title = `Title must be at most ${titleMaxLength} characters.`;
   }
   if (!values.description.trim()) errors.description = 'Description is required.';
   if (!values.category) errors.category = 'Choose a category.';
@@ -21,7 +22,7 @@ export function validateTicket(values) {
   return errors;
 }
 
-function ClassifyStatus({ status, suggestion, error }) {
+function ClassifyStatus({ status, suggestion, error, meta }) {
   if (status === 'loading') {
     return (
       <span className="classify-status classify-status--loading">
@@ -38,7 +39,7 @@ function ClassifyStatus({ status, suggestion, error }) {
     );
   }
   if (status === 'done' && suggestion) {
-    const pair = `${labelFor('category', suggestion.category)} · ${labelFor('priority', suggestion.priority)}`;
+    const pair = `${labelFor(meta, 'category', suggestion.category)} · ${labelFor(meta, 'priority', suggestion.priority)}`;
     if (suggestion.isDefault) {
       return (
         <span className="classify-status classify-status--default">
@@ -86,6 +87,8 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const pauseTimerRef = useRef(null);
   const fieldRefs = useRef({});
   const id = useId();
+  const meta = useChoices();
+  const titleMaxLength = meta?.title_max_length;
   const fieldId = (name) => `${id}-${name}`;
   const { status: classifyStatus = 'idle', suggestion = null, error: classifyError = null } =
     classification || {};
@@ -139,7 +142,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const handleSubmit = async (event) => {
     event.preventDefault();
     if (submitting) return;
-    const clientErrors = validateTicket(values);
+    const clientErrors = validateTicket(values, titleMaxLength);
     setFormError('');
     setNotice('');
     if (Object.keys(clientErrors).length) {
@@ -236,7 +239,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
           name="title"
           type="text"
           value={values.title}
-          maxLength={TITLE_MAX_LENGTH}
+          maxLength={titleMaxLength}
           required
           autoComplete="off"
           placeholder="Short summary of the problem"
@@ -264,13 +267,13 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
         />
         {fieldError('description')}
         <p className="field-hint" id={fieldId('classify')} aria-live="polite">
-          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} />
+          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} meta={meta} />
         </p>
       </div>
 
       <div className="field-row">
-        {renderChoice('category', 'Category', CATEGORIES)}
-        {renderChoice('priority', 'Priority', PRIORITIES)}
+        {renderChoice('category', 'Category', choicesFor(meta, 'category'))}
+        {renderChoice('priority', 'Priority', choicesFor(meta, 'priority'))}
       </div>
 
       {formError ? <p className="form-error" role="alert">{formError}</p> : null}

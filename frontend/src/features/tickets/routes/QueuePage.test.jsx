@@ -1,17 +1,26 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as api from '../api/client';
-import App from '../App';
+import App from '../../../App';
+import { ApiError } from '../../../lib/apiClient';
+import { META } from '../../../test/fixtures';
+import * as statsApi from '../../stats/api';
+import * as ticketsApi from '../api';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   listTickets: vi.fn(),
-  getStats: vi.fn(),
   updateTicket: vi.fn(),
   createTicket: vi.fn(),
   classifyTicket: vi.fn(),
+  getTicketMeta: vi.fn(),
 }));
+vi.mock('../../stats/api', async (importOriginal) => ({
+  ...(await importOriginal()),
+  getStats: vi.fn(),
+}));
+
+const api = { ...ticketsApi, ...statsApi, ApiError };
 
 const ticket = (id, fields = {}) => ({
   id,
@@ -43,6 +52,7 @@ beforeEach(() => {
   api.updateTicket.mockReset();
   api.createTicket.mockReset();
   api.classifyTicket.mockReset().mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
+  api.getTicketMeta.mockReset().mockResolvedValue(META);
 });
 
 function cardFor(title) {

@@ -1,7 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../../lib/apiClient';
+import { renderWithProviders as render } from '../../../test/render';
 import StatsPanel from './StatsPanel';
 
 const STATS = {

@@ -1,11 +1,13 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, classifyTicket } from '../api/client';
+import { ApiError } from '../../../lib/apiClient';
+import { renderWithProviders as render } from '../../../test/render';
+import { classifyTicket } from '../api';
 import { useClassify } from '../hooks/useClassify';
 import TicketForm from './TicketForm';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   classifyTicket: vi.fn(),
 }));

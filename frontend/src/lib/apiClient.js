@@ -1,7 +1,8 @@
 // The single API client: every request the app makes goes through here.
-// Components and hooks call these functions; none of them knows a URL or axios.
+// Each feature's api.js builds its fetchers on `request`; components and hooks
+// never know a URL or axios.
 import axios from 'axios';
-import { API_URL, PAGE_SIZE } from '../config';
+import { API_URL } from './config';
 
 export const http = axios.create({
   baseURL: `${API_URL}/api`,
@@ -67,6 +68,7 @@ function defaultMessageFor(status) {
 
 export function toApiError(error) {
   if (error instanceof ApiError) return error;
+  // An aborted request (the query library cancelled it) stays what it is.
   if (axios.isCancel(error)) return error;
   const response = error && error.response;
   if (!response) {
@@ -83,12 +85,8 @@ export function toApiError(error) {
   });
 }
 
-/** True when a request was aborted on purpose (a newer one replaced it). */
-export function isCancelled(error) {
-  return axios.isCancel(error) || (error && error.name === 'CanceledError');
-}
-
-async function request(config) {
+/** Send one request; resolves to the body or rejects with an ApiError. */
+export async function request(config) {
   try {
     const response = await http.request(config);
     return response.data;
@@ -97,71 +95,3 @@ async function request(config) {
   }
 }
 
-/** Keep only the filters that are set, so the query string stays readable. */
-export function filterParams(filters = {}) {
-  const params = {};
-  for (const key of ['category', 'priority', 'status', 'search']) {
-    const value = typeof filters[key] === 'string' ? filters[key].trim() : filters[key];
-    if (value) params[key] = value;
-  }
-  return params;
-}
-
-/** The cursor the API put in a page's `next` link, or null at the end. */
-export function cursorFromUrl(url) {
-  if (!url) return null;
-  try {
-    return new URL(url, API_URL).searchParams.get('cursor');
-  } catch {
-    return null;
-  }
-}
-
-/**
- * One page of tickets in cursor mode, newest first.
- * Resolves to { results, nextCursor }.
- */
-export async function listTickets({ filters, cursor, pageSize = PAGE_SIZE, signal } = {}) {
-  const params = { ...filterParams(filters), page_size: pageSize };
-  if (cursor) params.cursor = cursor;
-  const data = await request({ method: 'get', url: '/tickets/', params, signal });
-  // Tolerate an API that answers with a plain array (no paging).
-  if (Array.isArray(data)) return { results: data, nextCursor: null };
-  return { results: data.results || [], nextCursor: cursorFromUrl(data.next) };
-}
-
-export function getTicket(id, { signal } = {}) {
-  return request({ method: 'get', url: `/tickets/${id}/`, signal });
-}
-
-export function createTicket(ticket) {
-  return request({ method: 'post', url: '/tickets/', data: ticket });
-}
-
-export function updateTicket(id, changes) {
-  return request({ method: 'patch', url: `/tickets/${id}/`, data: changes });
-}
-
-export function getStats({ signal } = {}) {
-  return request({ method: 'get', url: '/tickets/stats/', signal });
-}
-
-/**
- * Ask for a suggested category and priority.
- * Resolves to { category, priority, isDefault, note }: isDefault is true when the
- * API fell back to default values because the LLM was unavailable.
- */
-export async function classifyTicket(description, { signal } = {}) {
-  const data = await request({
-    method: 'post',
-    url: '/tickets/classify/',
-    data: { description },
-    signal,
-  });
-  return {
-    category: data.suggested_category,
-    priority: data.suggested_priority,
-    isDefault: Boolean(data.note),
-    note: data.note || '',
-  };
-}

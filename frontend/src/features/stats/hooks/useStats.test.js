@@ -1,9 +1,10 @@
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getStats } from '../api/client';
+import { renderHookWithProviders as renderHook } from '../../../test/render';
+import { getStats } from '../api';
 import { useStats } from './useStats';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   getStats: vi.fn(),
 }));
