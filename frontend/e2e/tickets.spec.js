@@ -7,15 +7,18 @@ const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
 
 // Every test fails if the page logged an error or threw.
 const test = base.extend({
-  consoleErrors: [async ({ page }, use) => {
-    const errors = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await use(errors);
-    expect(errors, 'console errors').toEqual([]);
-  }, { auto: true }],
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 const unique = (label) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -39,7 +42,9 @@ function statsRegion(page) {
 }
 
 function metric(page, label) {
-  return statsRegion(page).locator('.metric', { has: page.locator(`dt:text-is("${label}")`) }).locator('dd');
+  return statsRegion(page)
+    .locator('.metric', { has: page.locator(`dt:text-is("${label}")`) })
+    .locator('dd');
 }
 
 async function readMetric(page, label) {
@@ -51,7 +56,10 @@ function ticketCards(page) {
   return page.getByRole('list', { name: 'Tickets' }).getByRole('article');
 }
 
-test('creates a ticket with an AI suggestion, keeps an override, and lists and counts it', async ({ page, request }) => {
+test('creates a ticket with an AI suggestion, keeps an override, and lists and counts it', async ({
+  page,
+  request,
+}) => {
   await page.goto('/');
   const totalBefore = await readMetric(page, 'Total');
   const title = unique('Double charge');
@@ -96,7 +104,11 @@ test('shows client-side validation before sending anything', async ({ page }) =>
 
 test('changes a ticket status from its card and the statistics follow', async ({ page, request }) => {
   const title = unique('Status change');
-  const ticket = await apiCreate(request, { title, description: 'The export crashes with an error', category: 'technical' });
+  const ticket = await apiCreate(request, {
+    title,
+    description: 'The export crashes with an error',
+    category: 'technical',
+  });
 
   await page.goto('/');
   const openBefore = await readMetric(page, 'Open');

@@ -72,10 +72,13 @@ export function toApiError(error) {
   if (axios.isCancel(error)) return error;
   const response = error && error.response;
   if (!response) {
-    return new ApiError(`Cannot reach the ticket service at ${API_URL}. Check that it is running and accepts requests from this page.`, {
-      status: 0,
-      cause: error,
-    });
+    return new ApiError(
+      `Cannot reach the ticket service at ${API_URL}. Check that it is running and accepts requests from this page.`,
+      {
+        status: 0,
+        cause: error,
+      },
+    );
   }
   const { fieldErrors, message } = normaliseErrorBody(response.data);
   return new ApiError(message || defaultMessageFor(response.status), {
@@ -94,4 +97,3 @@ export async function request(config) {
     throw toApiError(error);
   }
 }
-

@@ -32,11 +32,13 @@ afterEach(() => {
 
 describe('errors', () => {
   it('splits DRF field errors from form-level messages', () => {
-    expect(normaliseErrorBody({
-      title: ['This field is required.'],
-      category: ['"x" is not a valid choice.'],
-      non_field_errors: ['Something else.'],
-    })).toEqual({
+    expect(
+      normaliseErrorBody({
+        title: ['This field is required.'],
+        category: ['"x" is not a valid choice.'],
+        non_field_errors: ['Something else.'],
+      }),
+    ).toEqual({
       fieldErrors: { title: 'This field is required.', category: '"x" is not a valid choice.' },
       message: 'Something else.',
     });
@@ -69,4 +71,3 @@ describe('errors', () => {
     expect(new URL(requests[0].uri).pathname).toBe('/api/tickets/99/');
   });
 });
-

@@ -33,16 +33,22 @@ afterEach(() => {
 
 describe('listTickets', () => {
   it('asks for one cursor page with only the filters that are set', async () => {
-    respond = (config) => jsonResponse(config, 200, {
-      next: 'http://localhost:8000/api/tickets/?cursor=cD0yMDI2&page_size=50',
-      previous: null,
-      results: [{ id: 3 }],
+    respond = (config) =>
+      jsonResponse(config, 200, {
+        next: 'http://localhost:8000/api/tickets/?cursor=cD0yMDI2&page_size=50',
+        previous: null,
+        results: [{ id: 3 }],
+      });
+    const page = await listTickets({
+      filters: { category: 'billing', priority: '', status: 'open', search: '  login ' },
     });
-    const page = await listTickets({ filters: { category: 'billing', priority: '', status: 'open', search: '  login ' } });
     const url = new URL(requests[0].uri);
     expect(url.pathname).toBe('/api/tickets/');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      category: 'billing', status: 'open', search: 'login', page_size: '50',
+      category: 'billing',
+      status: 'open',
+      search: 'login',
+      page_size: '50',
     });
     expect(page).toEqual({ results: [{ id: 3 }], nextCursor: 'cD0yMDI2' });
   });
@@ -86,15 +92,21 @@ describe('classifyTicket', () => {
   it('returns the suggestion', async () => {
     respond = (config) => jsonResponse(config, 200, { suggested_category: 'billing', suggested_priority: 'high' });
     await expect(classifyTicket('charged twice')).resolves.toEqual({
-      category: 'billing', priority: 'high', isDefault: false, note: '',
+      category: 'billing',
+      priority: 'high',
+      isDefault: false,
+      note: '',
     });
     expect(JSON.parse(requests[0].data)).toEqual({ description: 'charged twice' });
   });
 
   it('marks the fallback answer as default values', async () => {
-    respond = (config) => jsonResponse(config, 200, {
-      suggested_category: 'general', suggested_priority: 'medium', note: 'Using default values (LLM unavailable)',
-    });
+    respond = (config) =>
+      jsonResponse(config, 200, {
+        suggested_category: 'general',
+        suggested_priority: 'medium',
+        note: 'Using default values (LLM unavailable)',
+      });
     const result = await classifyTicket('anything at all');
     expect(result.isDefault).toBe(true);
   });

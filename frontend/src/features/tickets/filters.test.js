@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { META } from '../../test/fixtures';
 import { filtersToSearch, readFilters, ticketMatchesFilters } from './filters';
 
-const ticket = { title: 'Twice charged', description: 'The card statement shows it', category: 'billing', priority: 'high', status: 'open' };
+const ticket = {
+  title: 'Twice charged',
+  description: 'The card statement shows it',
+  category: 'billing',
+  priority: 'high',
+  status: 'open',
+};
 
 describe('ticketMatchesFilters', () => {
   it('matches every search word in any order, as the API does', () => {

@@ -21,9 +21,15 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
   const meta = useChoices();
   const refreshing = status === 'loading' && stats;
   return (
-    <section className="card stats-panel" aria-labelledby="stats-heading" aria-busy={status === 'loading' ? 'true' : 'false'}>
+    <section
+      className="card stats-panel"
+      aria-labelledby="stats-heading"
+      aria-busy={status === 'loading' ? 'true' : 'false'}
+    >
       <div className="stats-panel__header">
-        <h2 id="stats-heading" className="section-title">Statistics</h2>
+        <h2 id="stats-heading" className="section-title">
+          Statistics
+        </h2>
         <span className="stats-panel__updated">
           {refreshing ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString(undefined, { timeStyle: 'short' })}` : ''}
@@ -56,8 +62,18 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
             <p className="stats-panel__empty">No tickets yet, so there is nothing to chart.</p>
           ) : (
             <div className="stats-panel__charts">
-              <BarChart title="By priority" choices={choicesFor(meta, 'priority')} counts={stats.priority_breakdown} variant="priority" />
-              <BarChart title="By category" choices={choicesFor(meta, 'category')} counts={stats.category_breakdown} variant="category" />
+              <BarChart
+                title="By priority"
+                choices={choicesFor(meta, 'priority')}
+                counts={stats.priority_breakdown}
+                variant="priority"
+              />
+              <BarChart
+                title="By category"
+                choices={choicesFor(meta, 'category')}
+                counts={stats.category_breakdown}
+                variant="category"
+              />
             </div>
           )}
         </>

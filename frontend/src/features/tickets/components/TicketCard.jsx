@@ -48,7 +48,9 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
 
       <TicketChips ticket={ticket} />
 
-      <p className="ticket-card__description" id={`${id}-description`}>{shown}</p>
+      <p className="ticket-card__description" id={`${id}-description`}>
+        {shown}
+      </p>
       {long ? (
         <button
           type="button"
@@ -65,16 +67,28 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
         <label className="inline-field">
           <span>Status</span>
           <select value={ticket.status} onChange={change('status')}>
-            {choicesFor(meta, 'status').map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {choicesFor(meta, 'status').map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </label>
         <label className="inline-field">
           <span>Priority</span>
           <select value={ticket.priority} onChange={change('priority')}>
-            {choicesFor(meta, 'priority').map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
+            {choicesFor(meta, 'priority').map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
           </select>
         </label>
-        {saving ? <span className="saving-indicator"><span className="spinner" aria-hidden="true" /> Saving…</span> : null}
+        {saving ? (
+          <span className="saving-indicator">
+            <span className="spinner" aria-hidden="true" /> Saving…
+          </span>
+        ) : null}
       </div>
 
       {error ? (

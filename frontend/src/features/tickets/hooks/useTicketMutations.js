@@ -87,7 +87,10 @@ export function useUpdateTicket() {
   const rowState = useMemo(() => {
     const rows = {};
     for (const { id, status, message } of updates) {
-      rows[id] = { saving: status === 'pending', error: status === 'error' ? `Couldn't save the change: ${message}` : null };
+      rows[id] = {
+        saving: status === 'pending',
+        error: status === 'error' ? `Couldn't save the change: ${message}` : null,
+      };
     }
     return rows;
   }, [updates]);

@@ -42,7 +42,10 @@ export default function QueuePage() {
   const listError = metaFailed ? meta.error : tickets.error;
   const { refetch: refetchMeta } = meta;
   const { reload: reloadTickets } = tickets;
-  const retryList = useCallback(() => (metaFailed ? refetchMeta() : reloadTickets()), [metaFailed, refetchMeta, reloadTickets]);
+  const retryList = useCallback(
+    () => (metaFailed ? refetchMeta() : reloadTickets()),
+    [metaFailed, refetchMeta, reloadTickets],
+  );
 
   // When the API comes back (the statistics poll succeeds again), reload a list
   // that failed because it could not be reached, so the page recovers by itself.

@@ -51,7 +51,9 @@ beforeEach(() => {
   api.getStats.mockReset().mockResolvedValue(STATS);
   api.updateTicket.mockReset();
   api.createTicket.mockReset();
-  api.classifyTicket.mockReset().mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
+  api.classifyTicket
+    .mockReset()
+    .mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
   api.getTicketMeta.mockReset().mockResolvedValue(META);
 });
 
@@ -131,7 +133,11 @@ describe('ticket list', () => {
   it('rolls a failed change back and says why', async () => {
     const user = userEvent.setup();
     let rejectSave;
-    api.updateTicket.mockReturnValue(new Promise((_, reject) => { rejectSave = reject; }));
+    api.updateTicket.mockReturnValue(
+      new Promise((_, reject) => {
+        rejectSave = reject;
+      }),
+    );
     render(<App />);
     await screen.findByRole('list', { name: 'Tickets' });
 
@@ -142,7 +148,9 @@ describe('ticket list', () => {
 
     rejectSave(new api.ApiError('That ticket no longer exists.', { status: 404 }));
     await waitFor(() => expect(within(card).getByLabelText('Status')).toHaveValue('open'));
-    expect(within(card).getByRole('alert')).toHaveTextContent("Couldn't save the change: That ticket no longer exists.");
+    expect(within(card).getByRole('alert')).toHaveTextContent(
+      "Couldn't save the change: That ticket no longer exists.",
+    );
   });
 
   it('changes priority from the card', async () => {
@@ -273,7 +281,9 @@ describe('recovery', () => {
     expect(await within(list).findByText('The ticket service is unreachable')).toBeInTheDocument();
 
     // The next statistics poll succeeds: the list follows without a click.
-    await userEvent.click(within(screen.getByRole('region', { name: 'Statistics' })).getByRole('button', { name: 'Retry' }));
+    await userEvent.click(
+      within(screen.getByRole('region', { name: 'Statistics' })).getByRole('button', { name: 'Retry' }),
+    );
     expect(await screen.findByRole('list', { name: 'Tickets' })).toBeInTheDocument();
   });
 });

@@ -27,7 +27,8 @@ export default function TicketPage() {
 
   let content;
   if (id === null || (isError && error?.status === 404)) content = <NoSuchTicket id={rawId} />;
-  else if (isError && !ticket) content = <ErrorState title="The ticket could not be loaded" error={error} onRetry={refetch} />;
+  else if (isError && !ticket)
+    content = <ErrorState title="The ticket could not be loaded" error={error} onRetry={refetch} />;
   else if (isPending) {
     content = (
       <p className="ticket-page__loading" role="status">
