@@ -2,7 +2,7 @@
 
 import pytest
 
-from tickets.models import Category, Priority, Status
+from tickets.models import Category, Priority
 
 pytestmark = pytest.mark.django_db
 
