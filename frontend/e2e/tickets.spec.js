@@ -164,6 +164,38 @@ test('filters and searches on the server, with the filters in the URL', async ({
   await expect(page).not.toHaveURL(/search=/);
 });
 
+test('opens a ticket from its card; deep links, reload and back/forward work', async ({
+  page,
+  request,
+  consoleErrors,
+}) => {
+  const title = unique('Routed');
+  const ticket = await apiCreate(request, { title, description: 'Shown on its own page', category: 'account' });
+
+  await page.goto(`/?search=${title}`);
+  await page.getByRole('article', { name: title }).getByRole('link', { name: title }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+  const shown = page.getByRole('article', { name: title });
+  await expect(shown.getByText('Shown on its own page')).toBeVisible();
+  await expect(shown.getByText('Account')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('article', { name: title }).getByText('Shown on its own page')).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/\\?search=${title}$`));
+  await expect(ticketCards(page)).toHaveCount(1);
+  await page.goForward();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+
+  await page.goto('/tickets/999999999');
+  await expect(page.getByText('No such ticket')).toBeVisible();
+  // The browser logs the API's 404 for the missing ticket; nothing else may be logged.
+  const unexpected = consoleErrors.filter((text) => !/status of 404|Failed to load resource/.test(text));
+  expect(unexpected).toEqual([]);
+  consoleErrors.length = 0;
+});
+
 test('loads the next page as the list scrolls', async ({ page, request }) => {
   const tag = unique('bulk');
   for (let i = 1; i <= 55; i += 1) {
