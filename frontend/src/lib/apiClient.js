@@ -66,7 +66,7 @@ function defaultMessageFor(status) {
   return `The request failed (HTTP ${status}).`;
 }
 
-export function toApiError(error) {
+function toApiError(error) {
   if (error instanceof ApiError) return error;
   // An aborted request (the query library cancelled it) stays what it is.
   if (axios.isCancel(error)) return error;

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { EMPTY_FILTERS, filtersToSearch, readFilters } from '../filters';
 
@@ -11,6 +11,15 @@ export function useUrlFilters(meta) {
   const [searchParams, setSearchParams] = useSearchParams();
   const search = searchParams.toString();
   const filters = useMemo(() => readFilters(search, meta), [search, meta]);
+
+  // Once the choices are known, drop values the API would reject from the address.
+  useEffect(() => {
+    if (!meta) return;
+    const normalised = filtersToSearch(filters, search);
+    if (normalised !== (search ? `?${search}` : '')) {
+      setSearchParams(new URLSearchParams(normalised), { replace: true });
+    }
+  }, [meta, filters, search, setSearchParams]);
 
   const setFilters = useCallback(
     (next) => setSearchParams((current) => new URLSearchParams(filtersToSearch(next, current)), { replace: true }),

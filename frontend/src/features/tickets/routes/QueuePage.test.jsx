@@ -107,6 +107,7 @@ describe('ticket list', () => {
     // The unknown category is ignored rather than sent to the API.
     expect(api.listTickets.mock.calls[0][0].filters).toEqual({ priority: 'critical', search: 'outage' });
     expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('outage');
+    await waitFor(() => expect(window.location.search).toBe('?priority=critical&search=outage'));
   });
 
   it('says clearly when nothing matches the filters', async () => {
