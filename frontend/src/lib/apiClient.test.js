@@ -1,34 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, http, normaliseErrorBody, request } from './apiClient';
+import { describe, expect, it } from 'vitest';
+import { ApiError, normaliseErrorBody, request } from './apiClient';
+import { jsonResponse, installFakeHttp } from '../test/fakeHttp';
 
-let requests;
-let respond;
-const originalAdapter = http.defaults.adapter;
-
-function jsonResponse(config, status, data) {
-  return { data, status, statusText: String(status), headers: {}, config };
-}
-
-beforeEach(() => {
-  requests = [];
-  respond = (config) => jsonResponse(config, 200, {});
-  http.defaults.adapter = async (config) => {
-    requests.push({ ...config, uri: http.getUri(config) });
-    const response = respond(config);
-    if (response instanceof Error) throw response;
-    if (response.status >= 400) {
-      const error = new Error(`Request failed with status code ${response.status}`);
-      error.response = response;
-      error.config = config;
-      throw error;
-    }
-    return response;
-  };
-});
-
-afterEach(() => {
-  http.defaults.adapter = originalAdapter;
-});
+const fake = installFakeHttp();
 
 describe('errors', () => {
   it('splits DRF field errors from form-level messages', () => {
@@ -47,7 +21,7 @@ describe('errors', () => {
   });
 
   it('rejects a 400 with an ApiError carrying the field errors', async () => {
-    respond = (config) => jsonResponse(config, 400, { title: ['This field is required.'] });
+    fake.respond = (config) => jsonResponse(config, 400, { title: ['This field is required.'] });
     const error = await request({ method: 'post', url: '/tickets/', data: {} }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(400);
@@ -55,7 +29,7 @@ describe('errors', () => {
   });
 
   it('says the API is unreachable when there is no response', async () => {
-    respond = () => new Error('Network Error');
+    fake.respond = () => new Error('Network Error');
     const error = await request({ method: 'patch', url: '/tickets/1/', data: { status: 'closed' } }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.isNetworkError).toBe(true);
@@ -63,11 +37,11 @@ describe('errors', () => {
   });
 
   it('uses the detail of a 404', async () => {
-    respond = (config) => jsonResponse(config, 404, { detail: 'Not found.' });
+    fake.respond = (config) => jsonResponse(config, 404, { detail: 'Not found.' });
     const error = await request({ method: 'patch', url: '/tickets/99/', data: {} }).catch((e) => e);
     expect(error.status).toBe(404);
     expect(error.message).toBe('Not found.');
-    expect(requests[0].method).toBe('patch');
-    expect(new URL(requests[0].uri).pathname).toBe('/api/tickets/99/');
+    expect(fake.requests[0].method).toBe('patch');
+    expect(new URL(fake.requests[0].uri).pathname).toBe('/api/tickets/99/');
   });
 });

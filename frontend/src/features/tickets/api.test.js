@@ -1,39 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, http } from '../../lib/apiClient';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/apiClient';
 import { classifyTicket, createTicket, cursorFromUrl, listTickets, updateTicket } from './api';
+import { jsonResponse, installFakeHttp } from '../../test/fakeHttp';
 
-let requests;
-let respond;
-const originalAdapter = http.defaults.adapter;
-
-function jsonResponse(config, status, data) {
-  return { data, status, statusText: String(status), headers: {}, config };
-}
-
-beforeEach(() => {
-  requests = [];
-  respond = (config) => jsonResponse(config, 200, {});
-  http.defaults.adapter = async (config) => {
-    requests.push({ ...config, uri: http.getUri(config) });
-    const response = respond(config);
-    if (response instanceof Error) throw response;
-    if (response.status >= 400) {
-      const error = new Error(`Request failed with status code ${response.status}`);
-      error.response = response;
-      error.config = config;
-      throw error;
-    }
-    return response;
-  };
-});
-
-afterEach(() => {
-  http.defaults.adapter = originalAdapter;
-});
+const fake = installFakeHttp();
 
 describe('listTickets', () => {
   it('asks for one cursor page with only the filters that are set', async () => {
-    respond = (config) =>
+    fake.respond = (config) =>
       jsonResponse(config, 200, {
         next: 'http://localhost:8000/api/tickets/?cursor=cD0yMDI2&page_size=50',
         previous: null,
@@ -42,7 +16,7 @@ describe('listTickets', () => {
     const page = await listTickets({
       filters: { category: 'billing', priority: '', status: 'open', search: '  login ' },
     });
-    const url = new URL(requests[0].uri);
+    const url = new URL(fake.requests[0].uri);
     expect(url.pathname).toBe('/api/tickets/');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       category: 'billing',
@@ -54,9 +28,9 @@ describe('listTickets', () => {
   });
 
   it('passes the cursor from the previous page', async () => {
-    respond = (config) => jsonResponse(config, 200, { next: null, previous: null, results: [] });
+    fake.respond = (config) => jsonResponse(config, 200, { next: null, previous: null, results: [] });
     const page = await listTickets({ filters: { priority: 'high' }, cursor: 'abc' });
-    const url = new URL(requests[0].uri);
+    const url = new URL(fake.requests[0].uri);
     expect(url.searchParams.get('cursor')).toBe('abc');
     expect(url.searchParams.get('priority')).toBe('high');
     expect(page.nextCursor).toBeNull();
@@ -72,36 +46,36 @@ describe('cursorFromUrl', () => {
 
 describe('ticket writes', () => {
   it('rejects a 400 with an ApiError carrying the field errors', async () => {
-    respond = (config) => jsonResponse(config, 400, { title: ['This field is required.'] });
+    fake.respond = (config) => jsonResponse(config, 400, { title: ['This field is required.'] });
     const error = await createTicket({}).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.fieldErrors).toEqual({ title: 'This field is required.' });
   });
 
   it('uses the detail of a 404', async () => {
-    respond = (config) => jsonResponse(config, 404, { detail: 'Not found.' });
+    fake.respond = (config) => jsonResponse(config, 404, { detail: 'Not found.' });
     const error = await updateTicket(99, { status: 'closed' }).catch((e) => e);
     expect(error.status).toBe(404);
     expect(error.message).toBe('Not found.');
-    expect(requests[0].method).toBe('patch');
-    expect(new URL(requests[0].uri).pathname).toBe('/api/tickets/99/');
+    expect(fake.requests[0].method).toBe('patch');
+    expect(new URL(fake.requests[0].uri).pathname).toBe('/api/tickets/99/');
   });
 });
 
 describe('classifyTicket', () => {
   it('returns the suggestion', async () => {
-    respond = (config) => jsonResponse(config, 200, { suggested_category: 'billing', suggested_priority: 'high' });
+    fake.respond = (config) => jsonResponse(config, 200, { suggested_category: 'billing', suggested_priority: 'high' });
     await expect(classifyTicket('charged twice')).resolves.toEqual({
       category: 'billing',
       priority: 'high',
       isDefault: false,
       note: '',
     });
-    expect(JSON.parse(requests[0].data)).toEqual({ description: 'charged twice' });
+    expect(JSON.parse(fake.requests[0].data)).toEqual({ description: 'charged twice' });
   });
 
   it('marks the fallback answer as default values', async () => {
-    respond = (config) =>
+    fake.respond = (config) =>
       jsonResponse(config, 200, {
         suggested_category: 'general',
         suggested_priority: 'medium',
