@@ -8,11 +8,12 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
-	@echo "make test   run every test (backend, frontend, end-to-end, smoke, load)"
+	@echo "make test   run the linters, then every test (backend, frontend, end-to-end, smoke, load)"
+	@echo "make lint   ruff (Python), ESLint and Prettier (frontend); make format fixes what they can"
 	@echo "make seed   fill the database with demo tickets"
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
@@ -40,7 +41,19 @@ run: install migrate
 seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
-test: backend-test bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
+# The linters run first and stop the run on any finding.
+test: lint backend-test bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
+
+# Python: ruff lint and format check (ruff.toml); frontend: ESLint and Prettier.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd frontend && npm run lint
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	cd frontend && npm run format
 
 backend-test: $(BACKEND_STAMP)
 	scripts/ensure-nginx.sh

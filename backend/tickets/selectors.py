@@ -8,6 +8,22 @@ from django.db.models import Count, Min, Q, QuerySet
 from .models import Category, Priority, Status, Ticket
 
 
+def ticket_meta() -> dict:
+    """The choices a client offers, values and labels, straight from the
+    TextChoices, with the title's length limit: one source of truth for
+    every form and filter."""
+    return {
+        "category": _choice_list(Category),
+        "priority": _choice_list(Priority),
+        "status": _choice_list(Status),
+        "title_max_length": Ticket._meta.get_field("title").max_length,
+    }
+
+
+def _choice_list(choices) -> list[dict]:
+    return [{"value": value, "label": str(label)} for value, label in choices.choices]
+
+
 def ticket_list() -> QuerySet[Ticket]:
     return Ticket.objects.newest_first()
 

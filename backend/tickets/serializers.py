@@ -175,3 +175,15 @@ class ErrorSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class TicketMetaSerializer(serializers.Serializer):
+    category = ChoiceSerializer(many=True)
+    priority = ChoiceSerializer(many=True)
+    status = ChoiceSerializer(many=True)
+    title_max_length = serializers.IntegerField()

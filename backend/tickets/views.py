@@ -1,6 +1,7 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
 
 from django.http import StreamingHttpResponse
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -14,6 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from limits.throttles import ClientScopedRateThrottle
 
@@ -21,13 +23,14 @@ from . import llm_service
 from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter
 from .models import Category, Priority, Status
 from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
-from .selectors import ticket_list, ticket_stats
+from .selectors import ticket_list, ticket_meta, ticket_stats
 from .serializers import (
     ClassifyRequestSerializer,
     ClassifyResponseSerializer,
     DetailSerializer,
     ErrorSerializer,
     TicketCursorPageSerializer,
+    TicketMetaSerializer,
     TicketOffsetPageSerializer,
     TicketSerializer,
     TicketStatsSerializer,
@@ -222,3 +225,20 @@ class TicketViewSet(
             return Response(DESCRIPTION_REQUIRED, status=status.HTTP_400_BAD_REQUEST)
         suggestion = llm_service.classify_description(description=description.strip())
         return Response(suggestion.as_response())
+
+
+# The choices change only with a release of the API, so clients and proxies
+# may keep them for a while.
+META_MAX_AGE_SECONDS = 3600
+
+
+class MetaView(APIView):
+    """The category, priority and status choices (values and labels) and the
+    title's length limit, so clients show what the API accepts without keeping
+    a copy of their own."""
+
+    @extend_schema(summary="Choices and limits for ticket fields", responses={200: TicketMetaSerializer})
+    def get(self, request):
+        response = Response(TicketMetaSerializer(ticket_meta()).data)
+        patch_cache_control(response, public=True, max_age=META_MAX_AGE_SECONDS)
+        return response

@@ -7,15 +7,18 @@ const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
 
 // Every test fails if the page logged an error or threw.
 const test = base.extend({
-  consoleErrors: [async ({ page }, use) => {
-    const errors = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await use(errors);
-    expect(errors, 'console errors').toEqual([]);
-  }, { auto: true }],
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 const unique = (label) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -39,7 +42,9 @@ function statsRegion(page) {
 }
 
 function metric(page, label) {
-  return statsRegion(page).locator('.metric', { has: page.locator(`dt:text-is("${label}")`) }).locator('dd');
+  return statsRegion(page)
+    .locator('.metric', { has: page.locator(`dt:text-is("${label}")`) })
+    .locator('dd');
 }
 
 async function readMetric(page, label) {
@@ -51,7 +56,10 @@ function ticketCards(page) {
   return page.getByRole('list', { name: 'Tickets' }).getByRole('article');
 }
 
-test('creates a ticket with an AI suggestion, keeps an override, and lists and counts it', async ({ page, request }) => {
+test('creates a ticket with an AI suggestion, keeps an override, and lists and counts it', async ({
+  page,
+  request,
+}) => {
   await page.goto('/');
   const totalBefore = await readMetric(page, 'Total');
   const title = unique('Double charge');
@@ -96,7 +104,11 @@ test('shows client-side validation before sending anything', async ({ page }) =>
 
 test('changes a ticket status from its card and the statistics follow', async ({ page, request }) => {
   const title = unique('Status change');
-  const ticket = await apiCreate(request, { title, description: 'The export crashes with an error', category: 'technical' });
+  const ticket = await apiCreate(request, {
+    title,
+    description: 'The export crashes with an error',
+    category: 'technical',
+  });
 
   await page.goto('/');
   const openBefore = await readMetric(page, 'Open');
@@ -150,6 +162,38 @@ test('filters and searches on the server, with the filters in the URL', async ({
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(filters.getByLabel('Search')).toHaveValue('');
   await expect(page).not.toHaveURL(/search=/);
+});
+
+test('opens a ticket from its card; deep links, reload and back/forward work', async ({
+  page,
+  request,
+  consoleErrors,
+}) => {
+  const title = unique('Routed');
+  const ticket = await apiCreate(request, { title, description: 'Shown on its own page', category: 'account' });
+
+  await page.goto(`/?search=${title}`);
+  await page.getByRole('article', { name: title }).getByRole('link', { name: title }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+  const shown = page.getByRole('article', { name: title });
+  await expect(shown.getByText('Shown on its own page')).toBeVisible();
+  await expect(shown.getByText('Account')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('article', { name: title }).getByText('Shown on its own page')).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/\\?search=${title}$`));
+  await expect(ticketCards(page)).toHaveCount(1);
+  await page.goForward();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+
+  await page.goto('/tickets/999999999');
+  await expect(page.getByText('No such ticket')).toBeVisible();
+  // The browser logs the API's 404 for the missing ticket; nothing else may be logged.
+  const unexpected = consoleErrors.filter((text) => !/status of 404|Failed to load resource/.test(text));
+  expect(unexpected).toEqual([]);
+  consoleErrors.length = 0;
 });
 
 test('loads the next page as the list scrolls', async ({ page, request }) => {

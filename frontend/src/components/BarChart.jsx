@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { formatNumber } from './format';
+import { formatNumber } from '../lib/format';
 
 /**
  * Horizontal bars, one per choice, scaled to the largest count. Every bar also
@@ -12,14 +12,18 @@ export default function BarChart({ title, choices, counts = {}, variant }) {
   const total = values.reduce((a, b) => a + b, 0);
   return (
     <figure className="bar-chart" aria-labelledby={`${id}-title`}>
-      <figcaption id={`${id}-title`} className="bar-chart__title">{title}</figcaption>
+      <figcaption id={`${id}-title`} className="bar-chart__title">
+        {title}
+      </figcaption>
       <ul className="bar-chart__rows">
         {choices.map((choice, index) => {
           const value = values[index];
           const share = total ? Math.round((value / total) * 100) : 0;
           return (
             <li key={choice.value} className="bar-chart__row" aria-label={`${choice.label}: ${value}`}>
-              <span className="bar-chart__label" aria-hidden="true">{choice.label}</span>
+              <span className="bar-chart__label" aria-hidden="true">
+                {choice.label}
+              </span>
               <span className="bar-chart__track" aria-hidden="true">
                 <span
                   className={`bar-chart__bar bar--${variant} bar--${choice.value}`}

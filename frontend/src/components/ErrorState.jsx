@@ -8,7 +8,9 @@ export default function ErrorState({ title = 'Something went wrong', error, onRe
         {error?.message ? <p className="error-state__detail">{error.message}</p> : null}
       </div>
       {onRetry ? (
-        <button type="button" className="button" onClick={onRetry}>Retry</button>
+        <button type="button" className="button" onClick={onRetry}>
+          Retry
+        </button>
       ) : null}
     </div>
   );

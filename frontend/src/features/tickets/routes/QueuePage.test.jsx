@@ -1,17 +1,26 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as api from '../api/client';
-import App from '../App';
+import App from '../../../App';
+import { ApiError } from '../../../lib/apiClient';
+import { META } from '../../../test/fixtures';
+import * as statsApi from '../../stats/api';
+import * as ticketsApi from '../api';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   listTickets: vi.fn(),
-  getStats: vi.fn(),
   updateTicket: vi.fn(),
   createTicket: vi.fn(),
   classifyTicket: vi.fn(),
+  getTicketMeta: vi.fn(),
 }));
+vi.mock('../../stats/api', async (importOriginal) => ({
+  ...(await importOriginal()),
+  getStats: vi.fn(),
+}));
+
+const api = { ...ticketsApi, ...statsApi, ApiError };
 
 const ticket = (id, fields = {}) => ({
   id,
@@ -42,7 +51,10 @@ beforeEach(() => {
   api.getStats.mockReset().mockResolvedValue(STATS);
   api.updateTicket.mockReset();
   api.createTicket.mockReset();
-  api.classifyTicket.mockReset().mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
+  api.classifyTicket
+    .mockReset()
+    .mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
+  api.getTicketMeta.mockReset().mockResolvedValue(META);
 });
 
 function cardFor(title) {
@@ -95,6 +107,7 @@ describe('ticket list', () => {
     // The unknown category is ignored rather than sent to the API.
     expect(api.listTickets.mock.calls[0][0].filters).toEqual({ priority: 'critical', search: 'outage' });
     expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('outage');
+    await waitFor(() => expect(window.location.search).toBe('?priority=critical&search=outage'));
   });
 
   it('says clearly when nothing matches the filters', async () => {
@@ -121,7 +134,11 @@ describe('ticket list', () => {
   it('rolls a failed change back and says why', async () => {
     const user = userEvent.setup();
     let rejectSave;
-    api.updateTicket.mockReturnValue(new Promise((_, reject) => { rejectSave = reject; }));
+    api.updateTicket.mockReturnValue(
+      new Promise((_, reject) => {
+        rejectSave = reject;
+      }),
+    );
     render(<App />);
     await screen.findByRole('list', { name: 'Tickets' });
 
@@ -132,7 +149,9 @@ describe('ticket list', () => {
 
     rejectSave(new api.ApiError('That ticket no longer exists.', { status: 404 }));
     await waitFor(() => expect(within(card).getByLabelText('Status')).toHaveValue('open'));
-    expect(within(card).getByRole('alert')).toHaveTextContent("Couldn't save the change: That ticket no longer exists.");
+    expect(within(card).getByRole('alert')).toHaveTextContent(
+      "Couldn't save the change: That ticket no longer exists.",
+    );
   });
 
   it('changes priority from the card', async () => {
@@ -263,7 +282,9 @@ describe('recovery', () => {
     expect(await within(list).findByText('The ticket service is unreachable')).toBeInTheDocument();
 
     // The next statistics poll succeeds: the list follows without a click.
-    await userEvent.click(within(screen.getByRole('region', { name: 'Statistics' })).getByRole('button', { name: 'Retry' }));
+    await userEvent.click(
+      within(screen.getByRole('region', { name: 'Statistics' })).getByRole('button', { name: 'Retry' }),
+    );
     expect(await screen.findByRole('list', { name: 'Tickets' })).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { CATEGORIES, PRIORITIES, TITLE_MAX_LENGTH, labelFor } from '../constants';
+import { choicesFor, labelFor } from '../choices';
+import { useChoices } from '../hooks/useTicketMeta';
 
 const EMPTY_VALUES = { title: '', description: '', category: '', priority: '' };
 // Where Category and Priority came from: null (unset), 'suggested' or 'user'.
@@ -9,11 +10,11 @@ const FIELD_ORDER = ['title', 'description', 'category', 'priority'];
 // Classify once typing has paused for this long.
 export const CLASSIFY_PAUSE_MS = 800;
 
-export function validateTicket(values) {
+export function validateTicket(values, titleMaxLength) {
   const errors = {};
   if (!values.title.trim()) errors.title = 'Title is required.';
-  else if (values.title.trim().length > TITLE_MAX_LENGTH) {
-    errors.title = `Title must be at most ${TITLE_MAX_LENGTH} characters.`;
+  else if (titleMaxLength && values.title.trim().length > titleMaxLength) {
+    errors.title = `Title must be at most ${titleMaxLength} characters.`;
   }
   if (!values.description.trim()) errors.description = 'Description is required.';
   if (!values.category) errors.category = 'Choose a category.';
@@ -21,7 +22,7 @@ export function validateTicket(values) {
   return errors;
 }
 
-function ClassifyStatus({ status, suggestion, error }) {
+function ClassifyStatus({ status, suggestion, error, meta }) {
   if (status === 'loading') {
     return (
       <span className="classify-status classify-status--loading">
@@ -32,13 +33,13 @@ function ClassifyStatus({ status, suggestion, error }) {
   if (status === 'error') {
     return (
       <span className="classify-status classify-status--error">
-        No suggestion available ({error?.message || 'classification failed'}). Choose the category
-        and priority yourself.
+        No suggestion available ({error?.message || 'classification failed'}). Choose the category and priority
+        yourself.
       </span>
     );
   }
   if (status === 'done' && suggestion) {
-    const pair = `${labelFor('category', suggestion.category)} · ${labelFor('priority', suggestion.priority)}`;
+    const pair = `${labelFor(meta, 'category', suggestion.category)} · ${labelFor(meta, 'priority', suggestion.priority)}`;
     if (suggestion.isDefault) {
       return (
         <span className="classify-status classify-status--default">
@@ -48,15 +49,14 @@ function ClassifyStatus({ status, suggestion, error }) {
     }
     return (
       <span className="classify-status classify-status--done">
-        <span className="ai-mark" aria-hidden="true">✦</span> AI suggestion: {pair}
+        <span className="ai-mark" aria-hidden="true">
+          ✦
+        </span>{' '}
+        AI suggestion: {pair}
       </span>
     );
   }
-  return (
-    <span className="classify-status">
-      Category and priority are suggested from the description.
-    </span>
-  );
+  return <span className="classify-status">Category and priority are suggested from the description.</span>;
 }
 
 function SuggestedBadge({ origin, isDefault }) {
@@ -86,25 +86,30 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const pauseTimerRef = useRef(null);
   const fieldRefs = useRef({});
   const id = useId();
+  const meta = useChoices();
+  const titleMaxLength = meta?.title_max_length;
   const fieldId = (name) => `${id}-${name}`;
-  const { status: classifyStatus = 'idle', suggestion = null, error: classifyError = null } =
-    classification || {};
+  const { status: classifyStatus = 'idle', suggestion = null, error: classifyError = null } = classification || {};
 
   // Fill Category and Priority from a new suggestion, unless the agent chose them.
-  useEffect(() => {
-    if (!suggestion) return;
-    setDraft((current) => {
-      const next = { values: { ...current.values }, origin: { ...current.origin } };
-      for (const field of ['category', 'priority']) {
-        if (current.origin[field] !== 'user' && suggestion[field]) {
-          next.values[field] = suggestion[field];
-          next.origin[field] = 'suggested';
+  // Done while rendering (not in an effect), so the filled values show at once.
+  const [appliedSuggestion, setAppliedSuggestion] = useState(null);
+  if (suggestion !== appliedSuggestion) {
+    setAppliedSuggestion(suggestion);
+    if (suggestion) {
+      setDraft((current) => {
+        const next = { values: { ...current.values }, origin: { ...current.origin } };
+        for (const field of ['category', 'priority']) {
+          if (current.origin[field] !== 'user' && suggestion[field]) {
+            next.values[field] = suggestion[field];
+            next.origin[field] = 'suggested';
+          }
         }
-      }
-      return next;
-    });
-    setErrors((current) => ({ ...current, category: undefined, priority: undefined }));
-  }, [suggestion]);
+        return next;
+      });
+      setErrors((current) => ({ ...current, category: undefined, priority: undefined }));
+    }
+  }
 
   useEffect(() => () => clearTimeout(pauseTimerRef.current), []);
 
@@ -139,7 +144,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const handleSubmit = async (event) => {
     event.preventDefault();
     if (submitting) return;
-    const clientErrors = validateTicket(values);
+    const clientErrors = validateTicket(values, titleMaxLength);
     setFormError('');
     setNotice('');
     if (Object.keys(clientErrors).length) {
@@ -171,9 +176,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
       }
       setErrors(serverErrors);
       const hasFieldErrors = Object.keys(serverErrors).length > 0;
-      const message = [hasFieldErrors && !error?.message ? '' : error?.message, ...unplaced]
-        .filter(Boolean)
-        .join(' ');
+      const message = [hasFieldErrors && !error?.message ? '' : error?.message, ...unplaced].filter(Boolean).join(' ');
       setFormError(message || 'The ticket could not be created.');
       focusFirstError(serverErrors);
     } finally {
@@ -181,13 +184,15 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
     }
   };
 
-  const describedBy = (name, extra) => [errors[name] ? `${fieldId(name)}-error` : null, extra]
-    .filter(Boolean)
-    .join(' ') || undefined;
+  const describedBy = (name, extra) =>
+    [errors[name] ? `${fieldId(name)}-error` : null, extra].filter(Boolean).join(' ') || undefined;
 
-  const fieldError = (name) => (errors[name] ? (
-    <p className="field-error" id={`${fieldId(name)}-error`}>{errors[name]}</p>
-  ) : null);
+  const fieldError = (name) =>
+    errors[name] ? (
+      <p className="field-error" id={`${fieldId(name)}-error`}>
+        {errors[name]}
+      </p>
+    ) : null;
 
   const headingId = `${id}-heading`;
   const isDefaultSuggestion = Boolean(suggestion?.isDefault);
@@ -204,7 +209,9 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
       </label>
       <select
         id={fieldId(name)}
-        ref={(el) => { fieldRefs.current[name] = el; }}
+        ref={(el) => {
+          fieldRefs.current[name] = el;
+        }}
         name={name}
         value={values[name]}
         required
@@ -212,31 +219,36 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
         aria-describedby={describedBy(name)}
         onChange={handleChoice(name)}
       >
-        <option value="" disabled>Choose…</option>
-        {choices.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+        <option value="" disabled>
+          Choose…
+        </option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
       </select>
       {fieldError(name)}
     </div>
   );
 
   return (
-    <form
-      className="card ticket-form"
-      aria-labelledby={headingId}
-      onSubmit={handleSubmit}
-      noValidate
-    >
-      <h2 id={headingId} className="section-title">New ticket</h2>
+    <form className="card ticket-form" aria-labelledby={headingId} onSubmit={handleSubmit} noValidate>
+      <h2 id={headingId} className="section-title">
+        New ticket
+      </h2>
 
       <div className="field">
         <label htmlFor={fieldId('title')}>Title</label>
         <input
           id={fieldId('title')}
-          ref={(el) => { fieldRefs.current.title = el; }}
+          ref={(el) => {
+            fieldRefs.current.title = el;
+          }}
           name="title"
           type="text"
           value={values.title}
-          maxLength={TITLE_MAX_LENGTH}
+          maxLength={titleMaxLength}
           required
           autoComplete="off"
           placeholder="Short summary of the problem"
@@ -251,7 +263,9 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
         <label htmlFor={fieldId('description')}>Description</label>
         <textarea
           id={fieldId('description')}
-          ref={(el) => { fieldRefs.current.description = el; }}
+          ref={(el) => {
+            fieldRefs.current.description = el;
+          }}
           name="description"
           rows={5}
           value={values.description}
@@ -264,22 +278,28 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
         />
         {fieldError('description')}
         <p className="field-hint" id={fieldId('classify')} aria-live="polite">
-          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} />
+          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} meta={meta} />
         </p>
       </div>
 
       <div className="field-row">
-        {renderChoice('category', 'Category', CATEGORIES)}
-        {renderChoice('priority', 'Priority', PRIORITIES)}
+        {renderChoice('category', 'Category', choicesFor(meta, 'category'))}
+        {renderChoice('priority', 'Priority', choicesFor(meta, 'priority'))}
       </div>
 
-      {formError ? <p className="form-error" role="alert">{formError}</p> : null}
+      {formError ? (
+        <p className="form-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
 
       <div className="form-actions">
         <button type="submit" className="button button--primary" disabled={submitting}>
           {submitting ? 'Creating…' : 'Create ticket'}
         </button>
-        <p className="form-notice" role="status">{notice}</p>
+        <p className="form-notice" role="status">
+          {notice}
+        </p>
       </div>
     </form>
   );

@@ -1,7 +1,8 @@
-import { CATEGORIES, PRIORITIES } from '../constants';
-import BarChart from './BarChart';
-import ErrorState from './ErrorState';
-import { formatNumber } from './format';
+import BarChart from '../../../components/BarChart';
+import ErrorState from '../../../components/ErrorState';
+import { formatNumber } from '../../../lib/format';
+import { choicesFor } from '../../tickets/choices';
+import { useChoices } from '../../tickets/hooks/useTicketMeta';
 
 function Metric({ label, value, accent }) {
   return (
@@ -17,11 +18,18 @@ function Metric({ label, value, accent }) {
  * event out: onRetry.
  */
 export default function StatsPanel({ stats, status, error, updatedAt, onRetry }) {
+  const meta = useChoices();
   const refreshing = status === 'loading' && stats;
   return (
-    <section className="card stats-panel" aria-labelledby="stats-heading" aria-busy={status === 'loading' ? 'true' : 'false'}>
+    <section
+      className="card stats-panel"
+      aria-labelledby="stats-heading"
+      aria-busy={status === 'loading' ? 'true' : 'false'}
+    >
       <div className="stats-panel__header">
-        <h2 id="stats-heading" className="section-title">Statistics</h2>
+        <h2 id="stats-heading" className="section-title">
+          Statistics
+        </h2>
         <span className="stats-panel__updated">
           {refreshing ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString(undefined, { timeStyle: 'short' })}` : ''}
@@ -54,8 +62,18 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
             <p className="stats-panel__empty">No tickets yet, so there is nothing to chart.</p>
           ) : (
             <div className="stats-panel__charts">
-              <BarChart title="By priority" choices={PRIORITIES} counts={stats.priority_breakdown} variant="priority" />
-              <BarChart title="By category" choices={CATEGORIES} counts={stats.category_breakdown} variant="category" />
+              <BarChart
+                title="By priority"
+                choices={choicesFor(meta, 'priority')}
+                counts={stats.priority_breakdown}
+                variant="priority"
+              />
+              <BarChart
+                title="By category"
+                choices={choicesFor(meta, 'category')}
+                counts={stats.category_breakdown}
+                variant="category"
+              />
             </div>
           )}
         </>

@@ -1,11 +1,13 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, classifyTicket } from '../api/client';
+import { ApiError } from '../../../lib/apiClient';
+import { renderWithProviders as render } from '../../../test/render';
+import { classifyTicket } from '../api';
 import { useClassify } from '../hooks/useClassify';
 import TicketForm from './TicketForm';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   classifyTicket: vi.fn(),
 }));
@@ -13,7 +15,10 @@ vi.mock('../api/client', async (importOriginal) => ({
 function deferred() {
   let resolve;
   let reject;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -39,7 +44,11 @@ function setup(onSubmit = vi.fn().mockResolvedValue({ ticket: { id: 7 }, visible
 }
 
 const suggestion = (category, priority, extra = {}) => ({
-  category, priority, isDefault: false, note: '', ...extra,
+  category,
+  priority,
+  isDefault: false,
+  note: '',
+  ...extra,
 });
 
 beforeEach(() => {
@@ -117,9 +126,12 @@ describe('TicketForm', () => {
   });
 
   it('says so when the suggestion is only the default values', async () => {
-    classifyTicket.mockResolvedValue(suggestion('general', 'medium', {
-      isDefault: true, note: 'Using default values (LLM unavailable)',
-    }));
+    classifyTicket.mockResolvedValue(
+      suggestion('general', 'medium', {
+        isDefault: true,
+        note: 'Using default values (LLM unavailable)',
+      }),
+    );
     const { user, form, field } = setup();
 
     await user.type(field('Description'), 'Something odd happened today');
@@ -132,7 +144,9 @@ describe('TicketForm', () => {
   });
 
   it('stays usable when classification fails', async () => {
-    classifyTicket.mockRejectedValue(new ApiError('Too many requests; please wait a moment and try again.', { status: 429 }));
+    classifyTicket.mockRejectedValue(
+      new ApiError('Too many requests; please wait a moment and try again.', { status: 429 }),
+    );
     const { user, form, field, onSubmit } = setup();
 
     await user.type(field('Title'), 'Printer');
@@ -161,10 +175,15 @@ describe('TicketForm', () => {
 
   it('shows server errors beside their fields', async () => {
     classifyTicket.mockResolvedValue(suggestion('billing', 'high'));
-    const onSubmit = vi.fn().mockRejectedValue(new ApiError('Please correct the highlighted fields.', {
-      status: 400,
-      fieldErrors: { title: 'Ensure this field has no more than 200 characters.', category: '"x" is not a valid choice.' },
-    }));
+    const onSubmit = vi.fn().mockRejectedValue(
+      new ApiError('Please correct the highlighted fields.', {
+        status: 400,
+        fieldErrors: {
+          title: 'Ensure this field has no more than 200 characters.',
+          category: '"x" is not a valid choice.',
+        },
+      }),
+    );
     const { user, field } = setup(onSubmit);
 
     await user.type(field('Title'), 'Refund');
@@ -181,7 +200,11 @@ describe('TicketForm', () => {
 
   it('shows a form-level message when the API is unreachable', async () => {
     classifyTicket.mockResolvedValue(suggestion('billing', 'high'));
-    const onSubmit = vi.fn().mockRejectedValue(new ApiError('Cannot reach the ticket service at http://localhost:8000. Check that it is running.'));
+    const onSubmit = vi
+      .fn()
+      .mockRejectedValue(
+        new ApiError('Cannot reach the ticket service at http://localhost:8000. Check that it is running.'),
+      );
     const { user, field } = setup(onSubmit);
 
     await user.type(field('Title'), 'Refund');

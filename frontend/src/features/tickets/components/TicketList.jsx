@@ -1,12 +1,14 @@
 import { useEffect, useRef } from 'react';
-import ErrorState from './ErrorState';
+import ErrorState from '../../../components/ErrorState';
+import { formatNumber } from '../../../lib/format';
 import TicketCard from './TicketCard';
-import { formatNumber } from './format';
 
 function LoadingCards() {
   return (
     <div className="ticket-skeletons" aria-hidden="true">
-      {[0, 1, 2].map((i) => <div key={i} className="ticket-card skeleton" />)}
+      {[0, 1, 2].map((i) => (
+        <div key={i} className="ticket-card skeleton" />
+      ))}
     </div>
   );
 }
@@ -15,13 +17,18 @@ function LoadingCards() {
 function useEndOfList(onVisible, enabled) {
   const ref = useRef(null);
   const callbackRef = useRef(onVisible);
-  callbackRef.current = onVisible;
+  useEffect(() => {
+    callbackRef.current = onVisible;
+  });
   useEffect(() => {
     const node = ref.current;
     if (!enabled || !node || typeof IntersectionObserver === 'undefined') return undefined;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) callbackRef.current();
-    }, { rootMargin: '400px 0px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) callbackRef.current();
+      },
+      { rootMargin: '400px 0px' },
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, [enabled]);
@@ -55,15 +62,22 @@ export default function TicketList({
   let summary = '';
   if (status === 'ready' && tickets.length > 0) {
     const shown = formatNumber(tickets.length);
-    summary = !filtersActive && totalTickets != null && totalTickets >= tickets.length
-      ? `Showing ${shown} of ${formatNumber(totalTickets)} tickets`
-      : `Showing ${shown}${hasMore ? '+' : ''} matching ticket${tickets.length === 1 ? '' : 's'}`;
+    summary =
+      !filtersActive && totalTickets != null && totalTickets >= tickets.length
+        ? `Showing ${shown} of ${formatNumber(totalTickets)} tickets`
+        : `Showing ${shown}${hasMore ? '+' : ''} matching ticket${tickets.length === 1 ? '' : 's'}`;
   }
 
   return (
-    <section className="ticket-list" aria-labelledby="ticket-list-heading" aria-busy={status === 'loading' ? 'true' : 'false'}>
+    <section
+      className="ticket-list"
+      aria-labelledby="ticket-list-heading"
+      aria-busy={status === 'loading' ? 'true' : 'false'}
+    >
       <div className="ticket-list__header">
-        <h2 id="ticket-list-heading" className="section-title">Tickets</h2>
+        <h2 id="ticket-list-heading" className="section-title">
+          Tickets
+        </h2>
         <p className="ticket-list__summary" aria-live="polite">
           {status === 'loading' && tickets.length > 0 ? 'Updating…' : summary}
         </p>
@@ -71,14 +85,14 @@ export default function TicketList({
 
       {firstLoad ? (
         <>
-          <p className="visually-hidden" role="status">Loading tickets…</p>
+          <p className="visually-hidden" role="status">
+            Loading tickets…
+          </p>
           <LoadingCards />
         </>
       ) : null}
 
-      {status === 'error' ? (
-        <ErrorState title="Tickets could not be loaded" error={error} onRetry={onRetry} />
-      ) : null}
+      {status === 'error' ? <ErrorState title="Tickets could not be loaded" error={error} onRetry={onRetry} /> : null}
 
       {status === 'ready' && tickets.length === 0 ? (
         <div className="empty-state">
@@ -86,7 +100,9 @@ export default function TicketList({
             <>
               <p className="empty-state__title">No tickets match these filters.</p>
               <p>Try a different search or widen the filters.</p>
-              <button type="button" className="button" onClick={onClearFilters}>Clear filters</button>
+              <button type="button" className="button" onClick={onClearFilters}>
+                Clear filters
+              </button>
             </>
           ) : (
             <>
@@ -123,7 +139,9 @@ export default function TicketList({
               {loadingMore ? 'Loading…' : 'Load more'}
             </button>
           ) : null}
-          {!hasMore ? <p className="ticket-list__end">That's every ticket{filtersActive ? ' matching these filters' : ''}.</p> : null}
+          {!hasMore ? (
+            <p className="ticket-list__end">{`That's every ticket${filtersActive ? ' matching these filters' : ''}.`}</p>
+          ) : null}
         </div>
       ) : null}
     </section>

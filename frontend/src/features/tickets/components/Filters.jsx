@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { CATEGORIES, PRIORITIES, STATUSES } from '../constants';
+import { choicesFor } from '../choices';
+import { useChoices } from '../hooks/useTicketMeta';
 
 function FilterSelect({ id, label, value, choices, onChange }) {
   return (
@@ -7,7 +8,11 @@ function FilterSelect({ id, label, value, choices, onChange }) {
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">All</option>
-        {choices.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -19,6 +24,7 @@ function FilterSelect({ id, label, value, choices, onChange }) {
  */
 export default function Filters({ filters, active = false, onChange, onClear }) {
   const id = useId();
+  const meta = useChoices();
   return (
     <section className="card filters" role="search" aria-label="Filters">
       <div className="field field--compact filters__search">
@@ -32,9 +38,27 @@ export default function Filters({ filters, active = false, onChange, onClear }) 
           onChange={(e) => onChange({ search: e.target.value })}
         />
       </div>
-      <FilterSelect id={`${id}-category`} label="Category" value={filters.category} choices={CATEGORIES} onChange={(v) => onChange({ category: v })} />
-      <FilterSelect id={`${id}-priority`} label="Priority" value={filters.priority} choices={PRIORITIES} onChange={(v) => onChange({ priority: v })} />
-      <FilterSelect id={`${id}-status`} label="Status" value={filters.status} choices={STATUSES} onChange={(v) => onChange({ status: v })} />
+      <FilterSelect
+        id={`${id}-category`}
+        label="Category"
+        value={filters.category}
+        choices={choicesFor(meta, 'category')}
+        onChange={(v) => onChange({ category: v })}
+      />
+      <FilterSelect
+        id={`${id}-priority`}
+        label="Priority"
+        value={filters.priority}
+        choices={choicesFor(meta, 'priority')}
+        onChange={(v) => onChange({ priority: v })}
+      />
+      <FilterSelect
+        id={`${id}-status`}
+        label="Status"
+        value={filters.status}
+        choices={choicesFor(meta, 'status')}
+        onChange={(v) => onChange({ status: v })}
+      />
       <div className="filters__clear">
         <button type="button" className="button button--ghost" onClick={onClear} disabled={!active}>
           Clear

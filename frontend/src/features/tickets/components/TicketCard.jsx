@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
-import { PRIORITIES, STATUSES, labelFor } from '../constants';
-import { formatCreated, formatFull } from './format';
+import { Link, useLocation } from 'react-router-dom';
+import { choicesFor } from '../choices';
+import { useChoices } from '../hooks/useTicketMeta';
+import TicketChips from './TicketChips';
 
 export const PREVIEW_LENGTH = 180;
 
@@ -18,6 +20,8 @@ function preview(text) {
 export default function TicketCard({ ticket, saving = false, error = null, onChange, onDismissError }) {
   const [expanded, setExpanded] = useState(false);
   const id = useId();
+  const meta = useChoices();
+  const location = useLocation();
   const description = ticket.description || '';
   const long = description.length > PREVIEW_LENGTH;
   const shown = expanded || !long ? description : preview(description);
@@ -34,26 +38,19 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
       data-ticket-id={ticket.id}
     >
       <header className="ticket-card__header">
-        <h3 className="ticket-card__title" id={`${id}-title`}>{ticket.title}</h3>
+        <h3 className="ticket-card__title" id={`${id}-title`}>
+          <Link to={`/tickets/${ticket.id}`} state={{ queueSearch: location.search }}>
+            {ticket.title}
+          </Link>
+        </h3>
         <span className="ticket-card__id">#{ticket.id}</span>
       </header>
 
-      <div className="ticket-card__meta">
-        <span className={`chip chip--category chip--${ticket.category}`}>
-          {labelFor('category', ticket.category)}
-        </span>
-        <span className={`chip chip--priority chip--${ticket.priority}`}>
-          {labelFor('priority', ticket.priority)}
-        </span>
-        <span className={`chip chip--status chip--${ticket.status}`}>
-          {labelFor('status', ticket.status)}
-        </span>
-        <time className="ticket-card__time" dateTime={ticket.created_at} title={formatFull(ticket.created_at)}>
-          {formatCreated(ticket.created_at)}
-        </time>
-      </div>
+      <TicketChips ticket={ticket} />
 
-      <p className="ticket-card__description" id={`${id}-description`}>{shown}</p>
+      <p className="ticket-card__description" id={`${id}-description`}>
+        {shown}
+      </p>
       {long ? (
         <button
           type="button"
@@ -70,16 +67,28 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
         <label className="inline-field">
           <span>Status</span>
           <select value={ticket.status} onChange={change('status')}>
-            {STATUSES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {choicesFor(meta, 'status').map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </label>
         <label className="inline-field">
           <span>Priority</span>
           <select value={ticket.priority} onChange={change('priority')}>
-            {PRIORITIES.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
+            {choicesFor(meta, 'priority').map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
           </select>
         </label>
-        {saving ? <span className="saving-indicator"><span className="spinner" aria-hidden="true" /> Saving…</span> : null}
+        {saving ? (
+          <span className="saving-indicator">
+            <span className="spinner" aria-hidden="true" /> Saving…
+          </span>
+        ) : null}
       </div>
 
       {error ? (

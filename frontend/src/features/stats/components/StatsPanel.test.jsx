@@ -1,7 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../api/client';
+import { ApiError } from '../../../lib/apiClient';
+import { renderWithProviders as render } from '../../../test/render';
 import StatsPanel from './StatsPanel';
 
 const STATS = {
@@ -23,8 +24,11 @@ describe('StatsPanel', () => {
     expect(metric('Avg / day')).toHaveTextContent('8.3');
 
     const priority = within(region).getByRole('figure', { name: 'By priority' });
-    expect(within(priority).getAllByRole('listitem').map((li) => li.getAttribute('aria-label')))
-      .toEqual(['Low: 30', 'Medium: 52', 'High: 31', 'Critical: 11']);
+    expect(
+      within(priority)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('aria-label')),
+    ).toEqual(['Low: 30', 'Medium: 52', 'High: 31', 'Critical: 11']);
     const category = within(region).getByRole('figure', { name: 'By category' });
     expect(within(category).getByRole('listitem', { name: 'Technical: 55' })).toBeInTheDocument();
   });
@@ -50,7 +54,9 @@ describe('StatsPanel', () => {
 
   it('says when there are no tickets yet', () => {
     const empty = {
-      total_tickets: 0, open_tickets: 0, avg_tickets_per_day: 0,
+      total_tickets: 0,
+      open_tickets: 0,
+      avg_tickets_per_day: 0,
       priority_breakdown: { low: 0, medium: 0, high: 0, critical: 0 },
       category_breakdown: { billing: 0, technical: 0, account: 0, general: 0 },
     };
@@ -60,14 +66,28 @@ describe('StatsPanel', () => {
 
   it('offers a retry when the statistics cannot be loaded', async () => {
     const onRetry = vi.fn();
-    render(<StatsPanel stats={null} status="error" error={new ApiError('Cannot reach the ticket service.')} onRetry={onRetry} />);
+    render(
+      <StatsPanel
+        stats={null}
+        status="error"
+        error={new ApiError('Cannot reach the ticket service.')}
+        onRetry={onRetry}
+      />,
+    );
     expect(screen.getByRole('alert')).toHaveTextContent('The ticket service is unreachable');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalledTimes(1);
   });
 
   it('keeps the last numbers visible when a refresh fails', () => {
-    render(<StatsPanel stats={STATS} status="error" error={new ApiError('The ticket service had a problem.', { status: 500 })} onRetry={() => {}} />);
+    render(
+      <StatsPanel
+        stats={STATS}
+        status="error"
+        error={new ApiError('The ticket service had a problem.', { status: 500 })}
+        onRetry={() => {}}
+      />,
+    );
     expect(screen.getByRole('alert')).toHaveTextContent('Statistics may be out of date');
     expect(screen.getByText('124')).toBeInTheDocument();
   });

@@ -1,9 +1,10 @@
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getStats } from '../api/client';
+import { renderHookWithProviders as renderHook } from '../../../test/render';
+import { getStats } from '../api';
 import { useStats } from './useStats';
 
-vi.mock('../api/client', async (importOriginal) => ({
+vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   getStats: vi.fn(),
 }));
@@ -24,7 +25,9 @@ describe('useStats', () => {
     expect(getStats).toHaveBeenCalledTimes(1);
 
     getStats.mockResolvedValue({ total_tickets: 2 });
-    await act(async () => { vi.advanceTimersByTime(10000); });
+    await act(async () => {
+      vi.advanceTimersByTime(10000);
+    });
     await waitFor(() => expect(result.current.stats).toEqual({ total_tickets: 2 }));
     expect(getStats).toHaveBeenCalledTimes(2);
   });
@@ -32,7 +35,9 @@ describe('useStats', () => {
   it('refreshes on demand', async () => {
     const { result } = renderHook(() => useStats({ pollMs: 0 }));
     await waitFor(() => expect(result.current.status).toBe('ready'));
-    await act(async () => { await result.current.refresh(); });
+    await act(async () => {
+      await result.current.refresh();
+    });
     expect(getStats).toHaveBeenCalledTimes(2);
   });
 });

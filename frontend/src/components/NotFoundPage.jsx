@@ -1,0 +1,15 @@
+import { Link } from 'react-router-dom';
+
+/** Any address the app has no page for. */
+export default function NotFoundPage() {
+  return (
+    <main className="ticket-page">
+      <section className="card empty-state">
+        <p className="empty-state__title">Page not found</p>
+        <Link to="/" className="link-button">
+          Go to the ticket queue
+        </Link>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+import { filterParams } from './api';
+import { CHOICE_FIELDS, isChoice } from './choices';
+
+export const EMPTY_FILTERS = Object.freeze({ category: '', priority: '', status: '', search: '' });
+
+/**
+ * Read filters from a query string. Once the choices are known, values the API
+ * would reject are ignored; before that they are kept as they are (nothing is
+ * fetched until the choices arrive).
+ */
+export function readFilters(search, meta) {
+  const params = new URLSearchParams(search);
+  const filters = { ...EMPTY_FILTERS };
+  for (const key of CHOICE_FIELDS) {
+    const value = params.get(key) || '';
+    if (!meta || isChoice(meta, key, value)) filters[key] = value;
+  }
+  filters.search = params.get('search') || '';
+  return filters;
+}
+
+/** The query string for `filters`, keeping any unrelated parameters already there. */
+export function filtersToSearch(filters, currentSearch = '') {
+  const params = new URLSearchParams(currentSearch);
+  for (const key of Object.keys(EMPTY_FILTERS)) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+    else params.delete(key);
+  }
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+export function hasActiveFilters(filters) {
+  return Object.keys(EMPTY_FILTERS).some((key) => Boolean(filters[key] && String(filters[key]).trim()));
+}
+
+/**
+ * Whether a ticket belongs in a list filtered by `filters`, by the API's rules:
+ * each choice filter is an exact match, and every whitespace-separated word of
+ * the search must appear, case-insensitively, in the title or the description.
+ */
+export function ticketMatchesFilters(ticket, filters) {
+  const params = filterParams(filters);
+  for (const key of CHOICE_FIELDS) {
+    if (params[key] && ticket[key] !== params[key]) return false;
+  }
+  if (params.search) {
+    const title = (ticket.title || '').toLowerCase();
+    const description = (ticket.description || '').toLowerCase();
+    const words = params.search.toLowerCase().split(/\s+/).filter(Boolean);
+    return words.every((word) => title.includes(word) || description.includes(word));
+  }
+  return true;
+}

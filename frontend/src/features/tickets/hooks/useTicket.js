@@ -1,0 +1,15 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { getTicket } from '../api';
+import { ticketKeys } from '../queryKeys';
+import { findCachedTicket } from './ticketCache';
+
+/** One ticket by id; a copy already in a cached list shows while it loads. */
+export function useTicket(id) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: ticketKeys.detail(id),
+    queryFn: ({ signal }) => getTicket(id, { signal }),
+    placeholderData: () => findCachedTicket(queryClient, id),
+    enabled: id != null,
+  });
+}

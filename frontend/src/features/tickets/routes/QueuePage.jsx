@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import StatsPanel from '../../stats/components/StatsPanel';
+import { useStats } from '../../stats/hooks/useStats';
+import Filters from '../components/Filters';
+import TicketForm from '../components/TicketForm';
+import TicketList from '../components/TicketList';
+import { hasActiveFilters } from '../filters';
+import { useClassify } from '../hooks/useClassify';
+import { useNewArrivals } from '../hooks/useNewArrivals';
+import { useTicketList } from '../hooks/useTicketList';
+import { useTicketMeta } from '../hooks/useTicketMeta';
+import { useCreateTicket, useUpdateTicket } from '../hooks/useTicketMutations';
+import { useUrlFilters } from '../hooks/useUrlFilters';
+
+export const SEARCH_DEBOUNCE_MS = 350;
+
+/** The queue at `/`: statistics, the new-ticket form, and the filtered list. */
+export default function QueuePage() {
+  const meta = useTicketMeta();
+  const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
+  const debouncedSearch = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
+  // Clearing the search applies at once; typing waits for a pause.
+  const search = filters.search === '' ? '' : debouncedSearch;
+  const query = useMemo(
+    () => ({ category: filters.category, priority: filters.priority, status: filters.status, search }),
+    [filters.category, filters.priority, filters.status, search],
+  );
+  const filtersActive = hasActiveFilters(filters);
+
+  // The list waits for the choices, which say which filters in the URL are valid.
+  const tickets = useTicketList(query, { enabled: Boolean(meta.data) });
+  const stats = useStats();
+  const classifier = useClassify();
+  const { create } = useCreateTicket(query);
+  const { update, rowState, dismissError } = useUpdateTicket();
+  const [hiddenTicket, setHiddenTicket] = useState(null);
+  const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
+
+  const metaFailed = meta.isError && !meta.isFetching;
+  const listStatus = metaFailed ? 'error' : tickets.status;
+  const listError = metaFailed ? meta.error : tickets.error;
+  const { refetch: refetchMeta } = meta;
+  const { reload: reloadTickets } = tickets;
+  const retryList = useCallback(
+    () => (metaFailed ? refetchMeta() : reloadTickets()),
+    [metaFailed, refetchMeta, reloadTickets],
+  );
+
+  // When the API comes back (the statistics poll succeeds again), reload a list
+  // that failed because it could not be reached, so the page recovers by itself.
+  // It runs on each statistics update only, hence the one dependency.
+  const listUnreachable = listStatus === 'error' && Boolean(listError?.isNetworkError);
+  useEffect(() => {
+    if (listUnreachable && stats.status === 'ready') retryList();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stats.dataUpdatedAt]);
+
+  const handleCreate = useCallback(
+    async (fields) => {
+      const result = await create(fields);
+      noteOwnCreate();
+      setHiddenTicket(result.visible ? null : result.ticket);
+      return result;
+    },
+    [create, noteOwnCreate],
+  );
+
+  const handleClearFilters = useCallback(() => {
+    clearFilters();
+    setHiddenTicket(null);
+  }, [clearFilters]);
+
+  return (
+    <main className="layout">
+      <div className="layout__stats">
+        <StatsPanel
+          stats={stats.stats}
+          status={stats.status}
+          error={stats.error}
+          updatedAt={stats.updatedAt}
+          onRetry={stats.refresh}
+        />
+      </div>
+
+      <div className="layout__form">
+        <TicketForm
+          classification={classifier}
+          onDescriptionSettled={classifier.classify}
+          onSubmit={handleCreate}
+          onReset={classifier.reset}
+        />
+      </div>
+
+      <div className="layout__list">
+        <Filters filters={filters} active={filtersActive} onChange={updateFilters} onClear={handleClearFilters} />
+        {hiddenTicket ? (
+          <div className="notice" role="status">
+            <span>Ticket #{hiddenTicket.id} was created but the current filters hide it.</span>
+            <button type="button" className="link-button" onClick={handleClearFilters}>
+              Clear filters
+            </button>
+          </div>
+        ) : null}
+        {arrivals > 0 ? (
+          <div className="notice" role="status">
+            <span>
+              {arrivals === 1 ? '1 new ticket has' : `${arrivals} new tickets have`} arrived since the list was loaded.
+            </span>
+            <button type="button" className="link-button" onClick={tickets.reload}>
+              Show new tickets
+            </button>
+          </div>
+        ) : null}
+        <TicketList
+          tickets={tickets.tickets}
+          status={listStatus}
+          error={listError}
+          hasMore={tickets.hasMore}
+          loadingMore={tickets.loadingMore}
+          loadMoreError={tickets.loadMoreError}
+          rowState={rowState}
+          filtersActive={filtersActive}
+          totalTickets={stats.stats?.total_tickets ?? null}
+          onLoadMore={tickets.loadMore}
+          onRetry={retryList}
+          onChangeTicket={update}
+          onDismissError={dismissError}
+          onClearFilters={handleClearFilters}
+        />
+      </div>
+    </main>
+  );
+}
