@@ -11,7 +11,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
+
+from devtools.db import drop_database, recreate_database
+from devtools.live import free_port
 
 from . import cases as cases_module
 from . import load, report, seed
@@ -35,12 +37,6 @@ def default_server() -> str:
         if value.startswith(("postgres://", "postgresql://")):
             return value
     return DEFAULT_SERVER
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port: int, path: str, seconds: float = 60) -> None:
@@ -217,7 +213,6 @@ def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
 
 def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
     """In this process: TicketSerializer(many=True) against the streamed path, same rows."""
-    sys.path.insert(0, str(BACKEND))
     os.environ.update({"DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -363,11 +358,10 @@ def main(argv=None) -> int:
 
     load_at_start = os.getloadavg()
     name = args.database or f"tickets_bench_{args.n}"
-    url = seed.database_url(args.server, name)
     failures: list[str] = []
     procs = []
     print(f"database {name}: recreating, migrating, seeding {args.n:,} tickets", flush=True)
-    seed.recreate_database(args.server, name)
+    url = recreate_database(args.server, name)
     try:
         migrate_s = seed.migrate(url, sys.executable)
         seeding = seed.seed(url, args.n)
@@ -382,7 +376,8 @@ def main(argv=None) -> int:
             subprocess.Popen(
                 [
                     sys.executable,
-                    "tickets/tests/fake_llm.py",
+                    "-m",
+                    "devtools.fake_llm",
                     "--port",
                     str(llm_port),
                     "--delay",
@@ -470,7 +465,7 @@ def main(argv=None) -> int:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 pass
         if args.smoke:
-            seed.drop_database(args.server, name)
+            drop_database(args.server, name)
 
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
