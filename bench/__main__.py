@@ -55,22 +55,16 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
 
 def gunicorn_command(port: int) -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
-    quiet = ["--log-level", "warning"]
-    if (BACKEND / "gunicorn.conf.py").exists():
-        return [
-            exe,
-            "-c",
-            "gunicorn.conf.py",
-            *quiet,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "config.wsgi:application",
-        ], ("gunicorn -c gunicorn.conf.py")
-    workers = 2 * (os.cpu_count() or 1) + 1
-    flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
-    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
-        "gunicorn " + " ".join(flags) + " (no gunicorn.conf.py yet)"
-    )
+    return [
+        exe,
+        "-c",
+        "gunicorn.conf.py",
+        "--log-level",
+        "warning",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "config.wsgi:application",
+    ], "gunicorn -c gunicorn.conf.py"
 
 
 def worker_pids(master: int) -> list[int]:

@@ -106,11 +106,6 @@ class Gunicorn:
             return self._final_log
         return self.log_path.read_text(errors="replace")
 
-    def worker_pids(self) -> list[int]:
-        import psutil
-
-        return [child.pid for child in psutil.Process(self.process.pid).children()]
-
 
 def _as_postgres_user(args: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root; run them as `postgres` then."""
