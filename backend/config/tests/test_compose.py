@@ -144,9 +144,10 @@ print(json.dumps(sorted(read)))
 """
 
 
-def variables_read_by(path: Path, **env: str) -> set[str]:
+def python_json(*args: str, env: dict[str, str]):
+    """The JSON that `python *args`, run in backend/ without DATABASE_URL, prints last."""
     result = subprocess.run(
-        [sys.executable, "-c", ENVIRONMENT_RECORDER, str(path)],
+        [sys.executable, *args],
         cwd=BACKEND_DIR,
         env=process_env(DATABASE_URL=None, **env),
         capture_output=True,
@@ -154,7 +155,11 @@ def variables_read_by(path: Path, **env: str) -> set[str]:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def variables_read_by(path: Path, **env: str) -> set[str]:
+    return set(python_json("-c", ENVIRONMENT_RECORDER, str(path), env=env))
 
 
 def test_env_example_documents_every_variable_the_backend_reads():
@@ -196,16 +201,7 @@ print(json.dumps({
 
 
 def settings_under(env: dict[str, str]) -> dict:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SETTINGS_PROBE],
-        cwd=BACKEND_DIR,
-        env=process_env(DATABASE_URL=None, **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return python_json("manage.py", "shell", "--no-imports", "-c", SETTINGS_PROBE, env=env)
 
 
 def test_env_example_copied_as_is_changes_no_setting():
