@@ -153,31 +153,6 @@ COMMON_WORD = "printer"
 SHORT_TERM = "qx"  # in no word: the worst case, every row is read
 
 
-def admin_dsn(base_url: str) -> str:
-    return base_url.rsplit("/", 1)[0] + "/postgres"
-
-
-def database_url(base_url: str, name: str) -> str:
-    return base_url.rsplit("/", 1)[0] + "/" + name
-
-
-def recreate_database(base_url: str, name: str) -> None:
-    conn = psycopg2.connect(admin_dsn(base_url))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    conn.close()
-
-
-def drop_database(base_url: str, name: str) -> None:
-    conn = psycopg2.connect(admin_dsn(base_url))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    conn.close()
-
-
 def migrate(url: str, python: str) -> float:
     started = time.perf_counter()
     subprocess.run(

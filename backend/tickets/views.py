@@ -25,6 +25,7 @@ from .models import Category, Priority, Status
 from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
 from .selectors import ticket_list, ticket_meta, ticket_stats
 from .serializers import (
+    NO_NUL_PATTERN,
     ClassifyRequestSerializer,
     ClassifyResponseSerializer,
     DetailSerializer,
@@ -78,7 +79,7 @@ FILTER_PARAMETERS = [
 ] + [
     OpenApiParameter(
         "search",
-        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
         description="Case-insensitive text in the title or description. Every word must match "
         f"(at most {SEARCH_MAX_WORDS} different words); % and _ are taken literally.",
     )

@@ -6,9 +6,8 @@ import time
 
 import pytest
 
+from devtools.fake_llm import ScriptedAnswer
 from tickets import llm_service
-
-from .fake_llm import ScriptedAnswer
 
 pytestmark = pytest.mark.django_db
 

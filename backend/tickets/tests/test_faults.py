@@ -12,9 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http
-from .markers import requires_postgresql
+from devtools.db import database_url
+from devtools.fake_llm import FakeLLM, ScriptedAnswer
+from devtools.live import BACKEND_DIR, Gunicorn, ThrowawayPostgres, http
+from devtools.markers import requires_postgresql, requires_postgresql_binaries
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -152,9 +153,7 @@ def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     assert set(statuses) == {200}
 
 
-@pytest.mark.skipif(
-    not (PG_BIN / "initdb").exists(), reason="PostgreSQL server binaries not found (set PG_BIN)"
-)
+@requires_postgresql_binaries
 def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
     with ThrowawayPostgres() as pg:
         url = pg.url

@@ -13,11 +13,11 @@ from http.client import HTTPConnection
 import pytest
 from django.db import connection
 
+from devtools.db import database_url
+from devtools.fake_llm import FakeLLM, ScriptedAnswer
+from devtools.live import BACKEND_DIR, Gunicorn, http
+from devtools.markers import requires_postgresql
 from tickets import llm_service
-
-from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, Gunicorn, database_url, http
-from .markers import requires_postgresql
 
 OPENAI_KEY = "sk-proj-LiveHardeningKey-0123456789abcdef"
 SECRET_KEY = "hardening-secret-key-that-must-never-leak-0123456789abcdefghij"

@@ -4,7 +4,7 @@ It speaks just enough of `POST /v1/chat/completions` for the real openai SDK.
 By default it classifies by keywords, deterministically. Tests can script the
 next answers (status, body, delay, headers) and read back every request body.
 
-Run standalone:  python tickets/tests/fake_llm.py --port 8090 [--delay 0.5] [--fail-rate 0.05]
+Run standalone, from backend/:  python -m devtools.fake_llm --port 8090 [--delay 0.5] [--fail-rate 0.05]
 """
 
 from __future__ import annotations
