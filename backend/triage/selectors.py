@@ -23,7 +23,7 @@ SIMILAR_TEXT_MAX_CHARS = 2000
 MAX_TERMS = 10
 # Words found in more than this share of tickets say little about a ticket; they
 # are searched for only when the text has nothing rarer.
-COMMON_SHARE = 0.05
+COMMON_SHARE = 0.2
 # Scored candidates: the newest tickets holding at least one of the terms.
 CANDIDATES = 300
 # How long a worker reuses the word frequencies PostgreSQL's ANALYZE gathered.

@@ -20,9 +20,9 @@ from .selectors import similar_tickets, similar_vote
 SIMILAR_NOTE = "Suggested from similar past tickets (LLM unavailable)"
 # A `similar` answer needs at least this many similar labelled tickets to vote...
 SIMILAR_MIN_VOTES = 2
-SIMILAR_VOTERS = 5
+SIMILAR_VOTERS = 7
 # ...each sharing at least this share of the description's distinctive words.
-SIMILAR_MIN_SCORE = 0.2
+SIMILAR_MIN_SCORE = 0.1
 # Examples shown to the LLM must share at least this much with the description.
 EXAMPLE_MIN_SCORE = 0.1
 NOTES = {Source.DEFAULT: llm_service.FALLBACK_NOTE, Source.SIMILAR: SIMILAR_NOTE}
