@@ -371,6 +371,8 @@ def main(argv=None) -> int:
     try:
         migrate_s = seed.migrate(url, sys.executable)
         seeding = seed.seed(url, args.n)
+        seeding["triage"] = seed.seed_suggestions(url)
+        print(f"  suggestions: {seeding['triage']}", flush=True)
         print(
             f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
             f"table {seeding['table_size']}",

@@ -343,7 +343,10 @@ def _latency_percentiles(suggestions, since: datetime) -> dict[tuple[str, str], 
             cursor.execute(query, [since])
             rows = cursor.fetchall()
         result = {}
-        for no_source, no_model, source, model, (p50, p95) in rows:
+        for no_source, no_model, source, model, percentiles in rows:
+            if percentiles is None:  # no suggestions in the window
+                continue
+            p50, p95 = percentiles
             key = (
                 ("all", "")
                 if no_source and no_model

@@ -56,6 +56,7 @@ class TriageStatsView(APIView):
         responses={200: TriageStatsSerializer, 400: BAD_QUERY},
     )
     def get(self, request):
-        query = TriageStatsQuerySerializer(data=request.query_params)
+        # An empty value means the default, as for the list's filters.
+        query = TriageStatsQuerySerializer(data={k: v for k, v in request.query_params.items() if v != ""})
         query.is_valid(raise_exception=True)
         return Response(triage_stats(days=query.validated_data.get("days", 30)))

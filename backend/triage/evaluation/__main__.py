@@ -96,7 +96,9 @@ def score(name: str, items: list[dict], predictions: dict[int, dict], notes: str
     usage = [r for r in rows if r.get("prompt_tokens") is not None]
     result["tokens_per_ticket"] = {
         "prompt": round(sum(r["prompt_tokens"] for r in usage) / len(usage), 1) if usage else None,
-        "completion": round(sum(r["completion_tokens"] or 0 for r in usage) / len(usage), 1) if usage else None,
+        "completion": round(sum(r["completion_tokens"] or 0 for r in usage) / len(usage), 1)
+        if usage
+        else None,
     }
     result["fallbacks"] = sum(1 for r in rows if r.get("fallback"))
     return result
@@ -208,7 +210,9 @@ def markdown(report: dict) -> str:
     ]
     for r in report["results"]:
         tokens = r["tokens_per_ticket"]
-        token_text = "-" if tokens["prompt"] is None else f"{tokens['prompt']:.0f} + {tokens['completion']:.0f}"
+        token_text = (
+            "-" if tokens["prompt"] is None else f"{tokens['prompt']:.0f} + {tokens['completion']:.0f}"
+        )
         lines.append(
             f"| {r['classifier']} | {_fmt(r['category']['accuracy'])} | {_fmt(r['category']['macro_f1'])} "
             f"| {_fmt(r['priority']['accuracy'])} | {_fmt(r['priority']['macro_f1'])} "
@@ -355,8 +359,11 @@ def main(argv=None) -> int:
 
     if args.check:
         by_name = {r["classifier"]: r for r in report["results"]}
-        problems = [f"{r['classifier']} scored {r['tickets']} tickets" for r in report["results"]
-                    if r["tickets"] != len(items)]
+        problems = [
+            f"{r['classifier']} scored {r['tickets']} tickets"
+            for r in report["results"]
+            if r["tickets"] != len(items)
+        ]
         similar, baseline = by_name["similar"], by_name["defaults (baseline)"]
         if similar["category"]["macro_f1"] <= baseline["category"]["macro_f1"]:
             problems.append("similar does not beat the defaults on category macro-F1")
