@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from tickets.models import Category, Priority, Ticket
@@ -24,26 +23,39 @@ MAX_TERMS = 10
 # Words found in more than this share of tickets say little about a ticket; they
 # are searched for only when the text has nothing rarer.
 COMMON_SHARE = 0.2
-# Scored candidates: the newest tickets holding at least one of the terms.
+# Candidates come from two bounded places: the newest RECENT tickets holding any
+# of the words, and the newest CANDIDATES tickets anywhere holding a rare word
+# (in less than RARE_SHARE of tickets), found through the GIN index.
+RECENT = 500
 CANDIDATES = 300
+RARE_SHARE = 0.005
 # How long a worker reuses the word frequencies PostgreSQL's ANALYZE gathered.
 FREQUENCIES_SECONDS = 600
 
-FULLTEXT = "to_tsvector('english'::regconfig, {p}title || ' ' || {p}description)"
-
+VECTOR = "to_tsvector('english'::regconfig, title || ' ' || description)"
+# Each candidate's vector is computed once, then filtered and scored from it.
 SIMILAR_SQL = f"""
-WITH candidates AS MATERIALIZED (
-    SELECT id FROM tickets_ticket
-    WHERE {FULLTEXT.format(p="")} @@ %(query)s::tsquery
-    ORDER BY id DESC
-    LIMIT %(candidates)s
+WITH recent AS MATERIALIZED (
+    SELECT id, {VECTOR} AS vector
+    FROM (SELECT id, title, description FROM tickets_ticket ORDER BY id DESC LIMIT %(recent)s) AS newest
+), rare AS MATERIALIZED (
+    SELECT id, {VECTOR} AS vector FROM tickets_ticket
+    WHERE {VECTOR} @@ %(rare_query)s::tsquery
+    ORDER BY id DESC LIMIT %(candidates)s
+), candidates AS (
+    SELECT id, vector FROM recent WHERE vector @@ %(query)s::tsquery
+    UNION ALL
+    SELECT id, vector FROM rare WHERE id NOT IN (SELECT id FROM recent)
+), best AS (
+    SELECT id, (SELECT count(*) FROM unnest(tsvector_to_array(vector)) AS lexeme(word)
+                WHERE word = ANY(%(terms)s))::float8 / %(n)s AS score
+    FROM candidates
+    ORDER BY score DESC, id DESC
+    LIMIT %(limit)s
 )
-SELECT t.id, t.title, t.category, t.priority, t.status, t.created_at, t.description,
-    (SELECT count(*) FROM unnest(tsvector_to_array({FULLTEXT.format(p="t.")})) AS lexeme(word)
-     WHERE word = ANY(%(terms)s))::float8 / %(n)s AS score
-FROM candidates JOIN tickets_ticket AS t USING (id)
-ORDER BY score DESC, t.id DESC
-LIMIT %(limit)s
+SELECT t.id, t.title, t.category, t.priority, t.status, t.created_at, t.description, best.score
+FROM best JOIN tickets_ticket AS t USING (id)
+ORDER BY best.score DESC, t.id DESC
 """
 
 _frequencies: dict = {"at": 0.0, "values": {}}
@@ -55,10 +67,10 @@ def similar_tickets(*, text: str, limit: int = 5, min_score: float = 0.0) -> lis
 
     PostgreSQL: English full-text search over title and description through the
     GIN index `ticket_fulltext_idx`. The text's words are reduced to at most
-    MAX_TERMS of the rarest (by ANALYZE's word frequencies); the newest
-    CANDIDATES tickets holding any of them are scored. The cost is bounded by
-    the candidates, not by the size of the table. Elsewhere the newest tickets
-    are scored in Python the same way.
+    MAX_TERMS of the rarest (by ANALYZE's word frequencies). Candidates are the
+    newest RECENT tickets holding any of them, and the newest CANDIDATES
+    tickets holding a rare one; the cost is bounded by those, not by the size
+    of the table. Elsewhere the newest tickets are scored in Python the same way.
     """
     text = text[:SIMILAR_TEXT_MAX_CHARS]
     if connection.vendor == "postgresql":
@@ -72,15 +84,20 @@ def _similar_postgresql(text: str, limit: int) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT array_agg(lexeme) FROM unnest(to_tsvector('english'::regconfig, %s))", [text])
         words = cursor.fetchone()[0] or []
-        terms = _distinctive(words, _word_frequencies(cursor))
+        frequencies = _word_frequencies(cursor)
+        terms = _distinctive(words, frequencies)
         if not terms:
             return []
+        rare = [term for term in terms if frequencies.get(term, 0.0) < RARE_SHARE]
         cursor.execute(
             SIMILAR_SQL,
             {
-                "query": " | ".join(_tsquery_literal(term) for term in terms),
+                "query": _tsquery(terms),
+                # An empty query matches nothing (PostgreSQL notes it and moves on).
+                "rare_query": _tsquery(rare),
                 "terms": terms,
                 "n": len(terms),
+                "recent": RECENT,
                 "candidates": CANDIDATES,
                 "limit": limit,
             },
@@ -114,8 +131,9 @@ def _distinctive(words: list[str], frequencies: dict[str, float]) -> list[str]:
     return (rare or ranked[:3])[:MAX_TERMS]
 
 
-def _tsquery_literal(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+def _tsquery(terms: list[str]) -> str:
+    """Any of the terms, as tsquery input: each quoted, so taken as one lexeme."""
+    return " | ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in terms)
 
 
 # Without PostgreSQL: the newest tickets, scored in Python.
@@ -217,153 +235,215 @@ def similar_vote(*, neighbours: list[dict], min_votes: int) -> tuple[str, str] |
 
 # --- Triage statistics -----------------------------------------------------
 
-GROUP_FIELDS = [
-    "source",
-    "model",
-    "fallback_reason",
-    "category",
-    "priority",
-    "created_category",
-    "created_priority",
-    "now_category",
-    "now_priority",
+COUNTERS = [
+    "n",
+    "created",
+    "accepted_category",
+    "accepted_priority",
+    "accepted_both",
     "linked",
+    "agree_category",
+    "agree_priority",
+    "agree_both",
+    "fallbacks",
+    "usage_n",
+    "prompt",
+    "completion",
 ]
+
+# One pass over the window's suggestions: the counts overall, per source and per
+# model (with latency percentiles), and the pairs behind the confusion matrices
+# and the fallback reasons.
+STATS_SQL = """
+SELECT GROUPING(source, model, category, current_category, priority, current_priority, fallback_reason),
+    source, model, category, current_category, priority, current_priority, fallback_reason,
+    count(*),
+    count(*) FILTER (WHERE created_category <> ''),
+    count(*) FILTER (WHERE created_category = category),
+    count(*) FILTER (WHERE created_priority = priority),
+    count(*) FILTER (WHERE created_category = category AND created_priority = priority),
+    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category <> ''),
+    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category = category),
+    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_priority = priority),
+    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category = category
+                     AND current_priority = priority),
+    count(*) FILTER (WHERE fallback_reason <> ''),
+    count(prompt_tokens),
+    coalesce(sum(prompt_tokens), 0),
+    coalesce(sum(completion_tokens), 0),
+    percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms)
+FROM triage_suggestion
+WHERE created_at >= %s
+GROUP BY GROUPING SETS (
+    (), (source), (model),
+    (source, model, category, current_category),
+    (source, model, priority, current_priority),
+    (source, model, fallback_reason)
+)
+"""
+# GROUPING() bit masks of the sets above (a set bit: the column is not grouped).
+_ALL, _BY_SOURCE, _BY_MODEL = 0b1111111, 0b0111111, 0b1011111
+_CATEGORY_PAIRS, _PRIORITY_PAIRS, _REASONS = 0b0000111, 0b0011001, 0b0011110
+
+
+class _Aggregates:
+    def __init__(self):
+        self.counters: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+        self.latency: dict[tuple, tuple[float, float]] = {}
+        # (source, model, field, suggested, current) -> linked suggestions
+        self.pairs: Counter = Counter()
+        # (source, model, reason) -> suggestions
+        self.reasons: Counter = Counter()
 
 
 def triage_stats(*, days: int = 30, now: datetime | None = None) -> dict:
     """How the suggestions of the last `days` days fared, overall, by source and
-    by model. One grouped query over the suggestions (their tickets' current
-    labels are kept on them on PostgreSQL) and one for latency percentiles."""
+    by model. On PostgreSQL one grouped pass over the window's suggestions,
+    which carry their tickets' current labels (kept by a trigger); elsewhere
+    the window's rows are read and counted here."""
     now = now or timezone.now()
     since = now - timedelta(days=days)
-    suggestions = Suggestion.objects.filter(created_at__gte=since).order_by()
-    if connection.vendor == "postgresql":
-        now_labels = {"now_category": F("current_category"), "now_priority": F("current_priority")}
-    else:
-        now_labels = {"now_category": F("ticket__category"), "now_priority": F("ticket__priority")}
-    groups = list(
-        suggestions.annotate(
-            **now_labels,
-            linked=ExpressionWrapper(Q(ticket__isnull=False), output_field=BooleanField()),
-        )
-        .values(*GROUP_FIELDS)
-        .annotate(
-            n=Count("id"),
-            usage_n=Count("prompt_tokens"),
-            prompt=Sum("prompt_tokens"),
-            completion=Sum("completion_tokens"),
+    data = _aggregate_postgresql(since) if connection.vendor == "postgresql" else _aggregate_rows(since)
+    models = sorted({key[1] for key in data.counters if key[0] == "model" and key[1]})
+    body = {"days": days, "since": since, **_summary(data, ("all", ""))}
+    body["by_source"] = {source: _summary(data, ("source", source)) for source in Source.values}
+    body["by_model"] = {model: _summary(data, ("model", model)) for model in models}
+    return body
+
+
+def _aggregate_postgresql(since: datetime) -> _Aggregates:
+    data = _Aggregates()
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_SQL, [since])
+        rows = cursor.fetchall()
+    for grouping, source, model, category, now_category, priority, now_priority, reason, *rest in rows:
+        counters, latency = dict(zip(COUNTERS, rest[:-1], strict=True)), rest[-1]
+        key = {_ALL: ("all", ""), _BY_SOURCE: ("source", source), _BY_MODEL: ("model", model)}.get(grouping)
+        if key is not None:
+            data.counters[key] = counters
+            if latency is not None:
+                data.latency[key] = (round(latency[0], 1), round(latency[1], 1))
+        elif grouping == _CATEGORY_PAIRS and counters["linked"]:
+            data.pairs[(source, model, "category", category, now_category)] += counters["linked"]
+        elif grouping == _PRIORITY_PAIRS and counters["linked"]:
+            data.pairs[(source, model, "priority", priority, now_priority)] += counters["linked"]
+        elif grouping == _REASONS and reason:
+            data.reasons[(source, model, reason)] += counters["n"]
+    return data
+
+
+def _aggregate_rows(since: datetime) -> _Aggregates:
+    """The same figures from the rows themselves; the tickets' current labels
+    through a join."""
+    data = _Aggregates()
+    latencies = defaultdict(list)
+    rows = (
+        Suggestion.objects.filter(created_at__gte=since)
+        .order_by("latency_ms")
+        .values_list(
+            "source",
+            "model",
+            "category",
+            "priority",
+            "created_category",
+            "created_priority",
+            "ticket__category",
+            "ticket__priority",
+            "fallback_reason",
+            "prompt_tokens",
+            "completion_tokens",
+            "latency_ms",
         )
     )
-    latencies = _latency_percentiles(suggestions, since)
-    body = {"days": days, "since": since, **_summary(groups, latencies.get(("all", "")))}
-    body["by_source"] = {
-        source: _summary([g for g in groups if g["source"] == source], latencies.get(("source", source)))
-        for source in Source.values
-    }
-    models = sorted({g["model"] for g in groups if g["model"]})
-    body["by_model"] = {
-        model: _summary([g for g in groups if g["model"] == model], latencies.get(("model", model)))
-        for model in models
-    }
-    return body
+    for (
+        source,
+        model,
+        category,
+        priority,
+        c_category,
+        c_priority,
+        n_category,
+        n_priority,
+        reason,
+        *rest,
+    ) in rows:
+        prompt, completion, latency = rest
+        linked = n_category is not None
+        values = {
+            "n": 1,
+            "created": c_category != "",
+            "accepted_category": c_category == category,
+            "accepted_priority": c_priority == priority,
+            "accepted_both": c_category == category and c_priority == priority,
+            "linked": linked,
+            "agree_category": linked and n_category == category,
+            "agree_priority": linked and n_priority == priority,
+            "agree_both": linked and n_category == category and n_priority == priority,
+            "fallbacks": reason != "",
+            "usage_n": prompt is not None,
+            "prompt": prompt or 0,
+            "completion": completion or 0,
+        }
+        for key in (("all", ""), ("source", source), ("model", model)):
+            for name, value in values.items():
+                data.counters[key][name] += int(value)
+            latencies[key].append(latency)
+        if linked:
+            data.pairs[(source, model, "category", category, n_category)] += 1
+            data.pairs[(source, model, "priority", priority, n_priority)] += 1
+        if reason:
+            data.reasons[(source, model, reason)] += 1
+    data.latency = {key: (_percentile(v, 0.5), _percentile(v, 0.95)) for key, v in latencies.items()}
+    return data
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _summary(groups: list[dict], latency: tuple[float, float] | None) -> dict:
-    total = sum(g["n"] for g in groups)
-    created = [g for g in groups if g["created_category"]]
-    linked_now = [g for g in groups if g["linked"] and g["now_category"]]
-    n_created = sum(g["n"] for g in created)
-    n_linked = sum(g["n"] for g in linked_now)
+def _summary(data: _Aggregates, key: tuple[str, str]) -> dict:
+    c = data.counters.get(key) or dict.fromkeys(COUNTERS, 0)
+    kind, value = key
 
-    def agree(rows, category_field, priority_field):
-        category = sum(g["n"] for g in rows if g["category"] == g[category_field])
-        priority = sum(g["n"] for g in rows if g["priority"] == g[priority_field])
-        both = sum(
-            g["n"] for g in rows if g["category"] == g[category_field] and g["priority"] == g[priority_field]
-        )
-        return category, priority, both
+    def selected(source: str, model: str) -> bool:
+        return kind == "all" or (kind == "source" and source == value) or (kind == "model" and model == value)
 
-    accepted = agree(created, "created_category", "created_priority")
-    agreeing = agree(linked_now, "now_category", "now_priority")
     confusion = {
         "category": {s: dict.fromkeys(Category.values, 0) for s in Category.values},
         "priority": {s: dict.fromkeys(Priority.values, 0) for s in Priority.values},
     }
-    for g in linked_now:
-        if g["now_category"] in Category.values:
-            confusion["category"][g["category"]][g["now_category"]] += g["n"]
-        if g["now_priority"] in Priority.values:
-            confusion["priority"][g["priority"]][g["now_priority"]] += g["n"]
-    fallbacks = Counter()
-    for g in groups:
-        if g["fallback_reason"]:
-            fallbacks[g["fallback_reason"]] += g["n"]
-    usage_n = sum(g["usage_n"] for g in groups)
-    prompt = sum(g["prompt"] or 0 for g in groups)
-    completion = sum(g["completion"] or 0 for g in groups)
+    for (source, model, field, suggested, current), n in data.pairs.items():
+        if selected(source, model) and current in confusion[field][suggested]:
+            confusion[field][suggested][current] += n
+    reasons = Counter()
+    for (source, model, reason), n in data.reasons.items():
+        if selected(source, model):
+            reasons[reason] += n
+    latency = data.latency.get(key)
+    usage_n = c["usage_n"]
     return {
-        "suggestions": total,
-        "tickets_created": n_created,
+        "suggestions": c["n"],
+        "tickets_created": c["created"],
         "accepted_unchanged": {
-            field: _share(value, n_created)
-            for field, value in zip(("category", "priority", "both"), accepted, strict=True)
+            "category": _share(c["accepted_category"], c["created"]),
+            "priority": _share(c["accepted_priority"], c["created"]),
+            "both": _share(c["accepted_both"], c["created"]),
         },
         "agreement_now": {
-            field: _share(value, n_linked)
-            for field, value in zip(("category", "priority", "both"), agreeing, strict=True)
+            "category": _share(c["agree_category"], c["linked"]),
+            "priority": _share(c["agree_priority"], c["linked"]),
+            "both": _share(c["agree_both"], c["linked"]),
         },
         "confusion": confusion,
-        "fallback_rate": _share(sum(fallbacks.values()), total),
-        "fallback_reasons": dict(sorted(fallbacks.items())),
+        "fallback_rate": _share(c["fallbacks"], c["n"]),
+        "fallback_reasons": dict(sorted(reasons.items())),
         "latency_ms": {"p50": latency[0] if latency else None, "p95": latency[1] if latency else None},
         "tokens_per_suggestion": {
-            "prompt": round(prompt / usage_n, 1) if usage_n else None,
-            "completion": round(completion / usage_n, 1) if usage_n else None,
-            "total": round((prompt + completion) / usage_n, 1) if usage_n else None,
+            "prompt": round(c["prompt"] / usage_n, 1) if usage_n else None,
+            "completion": round(c["completion"] / usage_n, 1) if usage_n else None,
+            "total": round((c["prompt"] + c["completion"]) / usage_n, 1) if usage_n else None,
         },
     }
-
-
-def _latency_percentiles(suggestions, since: datetime) -> dict[tuple[str, str], tuple[float, float]]:
-    """p50 and p95 (linear interpolation, as PostgreSQL's percentile_cont),
-    overall, per source and per model."""
-    if connection.vendor == "postgresql":
-        query = (
-            "SELECT GROUPING(source), GROUPING(model), source, model, "
-            "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) "
-            f"FROM {Suggestion._meta.db_table} WHERE created_at >= %s "
-            "GROUP BY GROUPING SETS ((), (source), (model))"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query, [since])
-            rows = cursor.fetchall()
-        result = {}
-        for no_source, no_model, source, model, percentiles in rows:
-            if percentiles is None:  # no suggestions in the window
-                continue
-            p50, p95 = percentiles
-            key = (
-                ("all", "")
-                if no_source and no_model
-                else ("source", source)
-                if no_model
-                else ("model", model)
-            )
-            result[key] = (round(p50, 1), round(p95, 1))
-        return result
-    values = defaultdict(list)
-    for source, model, latency in suggestions.values_list("source", "model", "latency_ms").order_by(
-        "latency_ms"
-    ):
-        values[("all", "")].append(latency)
-        values[("source", source)].append(latency)
-        values[("model", model)].append(latency)
-    return {key: (_percentile(v, 0.5), _percentile(v, 0.95)) for key, v in values.items()}
 
 
 def _percentile(ordered: list[float], q: float) -> float:
