@@ -220,7 +220,7 @@ def triage_cases() -> list[Case]:
             lambda: (TRIAGE_STATS_SQL, []),
             goal="<= 20 ms",
             compare_ids=False,
-            raw_note="the grouped query and the latency percentiles",
+            raw_note="one grouped pass over the window's suggestions, without the tallies",
         ),
     ]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.utils import timezone
 
 from tickets.models import Category, Priority, Ticket
 
@@ -251,109 +251,119 @@ COUNTERS = [
     "completion",
 ]
 
-# One pass over the window's suggestions: the counts overall, per source and per
-# model (with latency percentiles), and the pairs behind the confusion matrices
-# and the fallback reasons.
-STATS_SQL = """
-SELECT GROUPING(source, model, category, current_category, priority, current_priority, fallback_reason),
-    source, model, category, current_category, priority, current_priority, fallback_reason,
-    count(*),
-    count(*) FILTER (WHERE created_category <> ''),
-    count(*) FILTER (WHERE created_category = category),
-    count(*) FILTER (WHERE created_priority = priority),
-    count(*) FILTER (WHERE created_category = category AND created_priority = priority),
-    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category <> ''),
-    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category = category),
-    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_priority = priority),
-    count(*) FILTER (WHERE ticket_id IS NOT NULL AND current_category = category
-                     AND current_priority = priority),
-    count(*) FILTER (WHERE fallback_reason <> ''),
-    count(prompt_tokens),
-    coalesce(sum(prompt_tokens), 0),
-    coalesce(sum(completion_tokens), 0),
-    percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms)
-FROM triage_suggestion
-WHERE created_at >= %s
-GROUP BY GROUPING SETS (
-    (), (source), (model),
-    (source, model, category, current_category),
-    (source, model, priority, current_priority),
-    (source, model, fallback_reason)
-)
-"""
-# GROUPING() bit masks of the sets above (a set bit: the column is not grouped).
-_ALL, _BY_SOURCE, _BY_MODEL = 0b1111111, 0b0111111, 0b1011111
-_CATEGORY_PAIRS, _PRIORITY_PAIRS, _REASONS = 0b0000111, 0b0011001, 0b0011110
+# Latencies are counted in buckets 10% wide (migration 0003); a percentile is
+# the middle of the bucket holding the nearest-rank value.
+LATENCY_BUCKET_GROWTH = 1.1
+
+
+def latency_bucket(latency_ms: float) -> int:
+    return math.floor(math.log(1 + max(latency_ms, 0.0)) / math.log(LATENCY_BUCKET_GROWTH))
+
+
+def _bucket_middle(bucket: int) -> float:
+    return round(LATENCY_BUCKET_GROWTH ** (bucket + 0.5) - 1, 1)
+
+
+def _percentiles(buckets: Counter) -> tuple[float, float] | None:
+    total = sum(buckets.values())
+    if not total:
+        return None
+    found = []
+    for q in (0.5, 0.95):
+        rank, seen = max(1, math.ceil(q * total)), 0
+        for bucket in sorted(buckets):
+            seen += buckets[bucket]
+            if seen >= rank:
+                found.append(_bucket_middle(bucket))
+                break
+    return found[0], found[1]
 
 
 class _Aggregates:
     def __init__(self):
         self.counters: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-        self.latency: dict[tuple, tuple[float, float]] = {}
+        self.latency: dict[tuple, Counter] = defaultdict(Counter)
         # (source, model, field, suggested, current) -> linked suggestions
         self.pairs: Counter = Counter()
         # (source, model, reason) -> suggestions
         self.reasons: Counter = Counter()
 
+    def add(self, source: str, model: str, counters: dict) -> None:
+        for key in (("all", ""), ("source", source), ("model", model)):
+            for name, value in counters.items():
+                self.counters[key][name] += int(value)
 
-def triage_stats(*, days: int = 30, now: datetime | None = None) -> dict:
-    """How the suggestions of the last `days` days fared, overall, by source and
-    by model. On PostgreSQL one grouped pass over the window's suggestions,
-    which carry their tickets' current labels (kept by a trigger); elsewhere
-    the window's rows are read and counted here."""
-    now = now or timezone.now()
-    since = now - timedelta(days=days)
-    data = _aggregate_postgresql(since) if connection.vendor == "postgresql" else _aggregate_rows(since)
+    def add_latency(self, source: str, model: str, bucket: int, n: int) -> None:
+        for key in (("all", ""), ("source", source), ("model", model)):
+            self.latency[key][bucket] += n
+
+
+def triage_stats(*, days: int = 30, today: date | None = None) -> dict:
+    """How the suggestions of the last `days` UTC days (today included) fared,
+    overall, by source and by model. On PostgreSQL from the tallies that
+    triggers keep (migration 0003): a few hundred rows whatever the number of
+    suggestions; elsewhere from the suggestions themselves."""
+    today = today or datetime.now(UTC).date()
+    first_day = today - timedelta(days=days - 1)
+    data = _aggregate_tallies(first_day) if connection.vendor == "postgresql" else _aggregate_rows(first_day)
     models = sorted({key[1] for key in data.counters if key[0] == "model" and key[1]})
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=UTC)
     body = {"days": days, "since": since, **_summary(data, ("all", ""))}
     body["by_source"] = {source: _summary(data, ("source", source)) for source in Source.values}
     body["by_model"] = {model: _summary(data, ("model", model)) for model in models}
     return body
 
 
-def _aggregate_postgresql(since: datetime) -> _Aggregates:
+def _aggregate_tallies(first_day: date) -> _Aggregates:
     data = _Aggregates()
+    column = {"n": "suggestions", "fallbacks": "suggestions * (fallback_reason <> '')::int"}
+    sums = ", ".join(f"sum({column.get(name, name)})" for name in COUNTERS)
     with connection.cursor() as cursor:
-        cursor.execute(STATS_SQL, [since])
-        rows = cursor.fetchall()
-    for grouping, source, model, category, now_category, priority, now_priority, reason, *rest in rows:
-        counters, latency = dict(zip(COUNTERS, rest[:-1], strict=True)), rest[-1]
-        key = {_ALL: ("all", ""), _BY_SOURCE: ("source", source), _BY_MODEL: ("model", model)}.get(grouping)
-        if key is not None:
-            data.counters[key] = counters
-            if latency is not None:
-                data.latency[key] = (round(latency[0], 1), round(latency[1], 1))
-        elif grouping == _CATEGORY_PAIRS and counters["linked"]:
-            data.pairs[(source, model, "category", category, now_category)] += counters["linked"]
-        elif grouping == _PRIORITY_PAIRS and counters["linked"]:
-            data.pairs[(source, model, "priority", priority, now_priority)] += counters["linked"]
-        elif grouping == _REASONS and reason:
-            data.reasons[(source, model, reason)] += counters["n"]
+        cursor.execute(
+            f"SELECT source, model, fallback_reason, {sums} "
+            "FROM triage_tally WHERE day >= %s GROUP BY 1, 2, 3",
+            [first_day],
+        )
+        for source, model, reason, *values in cursor.fetchall():
+            counters = {name: int(value or 0) for name, value in zip(COUNTERS, values, strict=True)}
+            data.add(source, model, counters)
+            if reason and counters["n"]:
+                data.reasons[(source, model, reason)] += counters["n"]
+        cursor.execute(
+            "SELECT source, model, field, suggested, current, sum(suggestions) FROM triage_pair_tally "
+            "WHERE day >= %s GROUP BY 1, 2, 3, 4, 5 HAVING sum(suggestions) <> 0",
+            [first_day],
+        )
+        for source, model, field, suggested, current, n in cursor.fetchall():
+            data.pairs[(source, model, field, suggested, current)] += int(n)
+        cursor.execute(
+            "SELECT source, model, bucket, sum(suggestions) FROM triage_latency_tally "
+            "WHERE day >= %s GROUP BY 1, 2, 3 HAVING sum(suggestions) > 0",
+            [first_day],
+        )
+        for source, model, bucket, n in cursor.fetchall():
+            data.add_latency(source, model, bucket, int(n))
     return data
 
 
-def _aggregate_rows(since: datetime) -> _Aggregates:
-    """The same figures from the rows themselves; the tickets' current labels
-    through a join."""
+def _aggregate_rows(first_day: date) -> _Aggregates:
+    """The same figures from the suggestions themselves; the tickets' current
+    labels through a join."""
     data = _Aggregates()
-    latencies = defaultdict(list)
-    rows = (
-        Suggestion.objects.filter(created_at__gte=since)
-        .order_by("latency_ms")
-        .values_list(
-            "source",
-            "model",
-            "category",
-            "priority",
-            "created_category",
-            "created_priority",
-            "ticket__category",
-            "ticket__priority",
-            "fallback_reason",
-            "prompt_tokens",
-            "completion_tokens",
-            "latency_ms",
-        )
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=UTC)
+    rows = Suggestion.objects.filter(created_at__gte=since).values_list(
+        "source",
+        "model",
+        "category",
+        "priority",
+        "created_category",
+        "created_priority",
+        "ticket__category",
+        "ticket__priority",
+        "fallback_reason",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency_ms",
     )
     for (
         source,
@@ -369,31 +379,31 @@ def _aggregate_rows(since: datetime) -> _Aggregates:
     ) in rows:
         prompt, completion, latency = rest
         linked = n_category is not None
-        values = {
-            "n": 1,
-            "created": c_category != "",
-            "accepted_category": c_category == category,
-            "accepted_priority": c_priority == priority,
-            "accepted_both": c_category == category and c_priority == priority,
-            "linked": linked,
-            "agree_category": linked and n_category == category,
-            "agree_priority": linked and n_priority == priority,
-            "agree_both": linked and n_category == category and n_priority == priority,
-            "fallbacks": reason != "",
-            "usage_n": prompt is not None,
-            "prompt": prompt or 0,
-            "completion": completion or 0,
-        }
-        for key in (("all", ""), ("source", source), ("model", model)):
-            for name, value in values.items():
-                data.counters[key][name] += int(value)
-            latencies[key].append(latency)
+        data.add(
+            source,
+            model,
+            {
+                "n": 1,
+                "created": c_category != "",
+                "accepted_category": c_category == category,
+                "accepted_priority": c_priority == priority,
+                "accepted_both": c_category == category and c_priority == priority,
+                "linked": linked,
+                "agree_category": linked and n_category == category,
+                "agree_priority": linked and n_priority == priority,
+                "agree_both": linked and n_category == category and n_priority == priority,
+                "fallbacks": reason != "",
+                "usage_n": prompt is not None,
+                "prompt": prompt or 0,
+                "completion": completion or 0,
+            },
+        )
+        data.add_latency(source, model, latency_bucket(latency), 1)
         if linked:
             data.pairs[(source, model, "category", category, n_category)] += 1
             data.pairs[(source, model, "priority", priority, n_priority)] += 1
         if reason:
             data.reasons[(source, model, reason)] += 1
-    data.latency = {key: (_percentile(v, 0.5), _percentile(v, 0.95)) for key, v in latencies.items()}
     return data
 
 
@@ -419,7 +429,7 @@ def _summary(data: _Aggregates, key: tuple[str, str]) -> dict:
     for (source, model, reason), n in data.reasons.items():
         if selected(source, model):
             reasons[reason] += n
-    latency = data.latency.get(key)
+    latency = _percentiles(data.latency.get(key, Counter()))
     usage_n = c["usage_n"]
     return {
         "suggestions": c["n"],
@@ -444,10 +454,3 @@ def _summary(data: _Aggregates, key: tuple[str, str]) -> dict:
             "total": round((c["prompt"] + c["completion"]) / usage_n, 1) if usage_n else None,
         },
     }
-
-
-def _percentile(ordered: list[float], q: float) -> float:
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 1)
