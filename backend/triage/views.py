@@ -56,7 +56,7 @@ class TriageStatsView(APIView):
         responses={200: TriageStatsSerializer, 400: BAD_QUERY},
     )
     def get(self, request):
-        # An empty value means the default, as for the list's filters.
-        query = TriageStatsQuerySerializer(data={k: v for k, v in request.query_params.items() if v != ""})
+        # A plain dict: from a QueryDict DRF would read `?days=` as "not given".
+        query = TriageStatsQuerySerializer(data=dict(request.query_params.items()))
         query.is_valid(raise_exception=True)
         return Response(triage_stats(days=query.validated_data.get("days", 30)))
