@@ -131,7 +131,9 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
         sql, params = case.raw_sql()
         raw_conn = serial_conn if case.serial else conn
         raw_ms, _ = load.timed(
-            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params), repeat
+            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params),
+            min(repeat, case.raw_repeat or repeat),
+            warmup=0 if case.raw_repeat else 2,
         )
         if status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")

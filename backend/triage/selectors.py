@@ -38,10 +38,14 @@ SIMILAR_SQL = f"""
 WITH recent AS MATERIALIZED (
     SELECT id, {VECTOR} AS vector
     FROM (SELECT id, title, description FROM tickets_ticket ORDER BY id DESC LIMIT %(recent)s) AS newest
+), rare_ids AS MATERIALIZED (
+    -- No ORDER BY / LIMIT here: with one, the planner may walk the whole table
+    -- backwards computing vectors, looking for words that are rare by design.
+    SELECT id FROM tickets_ticket WHERE {VECTOR} @@ %(rare_query)s::tsquery
 ), rare AS MATERIALIZED (
-    SELECT id, {VECTOR} AS vector FROM tickets_ticket
-    WHERE {VECTOR} @@ %(rare_query)s::tsquery
-    ORDER BY id DESC LIMIT %(candidates)s
+    SELECT t.id, to_tsvector('english'::regconfig, t.title || ' ' || t.description) AS vector
+    FROM (SELECT id FROM rare_ids ORDER BY id DESC LIMIT %(candidates)s) AS newest
+    JOIN tickets_ticket AS t USING (id)
 ), candidates AS (
     SELECT id, vector FROM recent WHERE vector @@ %(query)s::tsquery
     UNION ALL
