@@ -37,8 +37,16 @@ class Suggestion(models.Model):
     # Past tickets shown to the LLM as examples, or that voted for a `similar` answer.
     examples = models.PositiveSmallIntegerField(default=0)
 
+    # No foreign-key constraint in the database: the tickets table stays free of
+    # referential triggers (bulk loads, TRUNCATE); a trigger clears the link when
+    # a ticket is deleted or the table truncated (migration 0004).
     ticket = models.OneToOneField(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestion"
+        Ticket,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestion",
+        db_constraint=False,
     )
     linked_at = models.DateTimeField(null=True, blank=True)
     created_category = models.CharField(max_length=20, blank=True, default="")

@@ -76,7 +76,8 @@ def similar_tickets(*, text: str, limit: int = 5, min_score: float = 0.0) -> lis
     tickets holding a rare one; the cost is bounded by those, not by the size
     of the table. Elsewhere the newest tickets are scored in Python the same way.
     """
-    text = text[:SIMILAR_TEXT_MAX_CHARS]
+    # PostgreSQL text cannot hold NUL.
+    text = text[:SIMILAR_TEXT_MAX_CHARS].replace("\x00", " ")
     if connection.vendor == "postgresql":
         rows = _similar_postgresql(text, limit)
     else:

@@ -70,6 +70,7 @@ class Migration(migrations.Migration):
                     "ticket",
                     models.OneToOneField(
                         blank=True,
+                        db_constraint=False,
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="suggestion",

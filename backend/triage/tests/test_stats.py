@@ -108,6 +108,17 @@ def test_the_tallies_follow_every_write_path(api, history):
     assert body["tickets_created"] == 3  # created from a suggestion, whatever became of the ticket
 
 
+def test_raw_sql_deletes_clear_the_links(api, history):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM tickets_ticket WHERE category = 'account'")
+    assert api.get(URL).json()["agreement_now"]["category"] == 1.0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM tickets_ticket")
+    assert api.get(URL).json()["agreement_now"] == {"category": None, "priority": None, "both": None}
+
+
 def test_days_widens_the_window(api, history):
     body = api.get(URL, {"days": 60}).json()
     assert body["suggestions"] == 5 and body["tickets_created"] == 4
