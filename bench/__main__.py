@@ -121,7 +121,9 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
         sql, params = case.raw_sql()
         raw_conn = serial_conn if case.serial else conn
         raw_ms, _ = load.timed(
-            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params), repeat
+            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params),
+            min(repeat, case.raw_repeat or repeat),
+            warmup=0 if case.raw_repeat else 2,
         )
         if status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
@@ -359,6 +361,8 @@ def main(argv=None) -> int:
     try:
         migrate_s = seed.migrate(url, sys.executable)
         seeding = seed.seed(url, args.n)
+        seeding["triage"] = seed.seed_suggestions(url)
+        print(f"  suggestions: {seeding['triage']}", flush=True)
         print(
             f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
             f"table {seeding['table_size']}",

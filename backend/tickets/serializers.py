@@ -164,7 +164,14 @@ class ClassifyResponseSerializer(serializers.Serializer):
     suggested_category = serializers.ChoiceField(choices=Category.choices)
     suggested_priority = serializers.ChoiceField(choices=Priority.choices)
     note = serializers.CharField(
-        required=False, help_text="Present when the defaults were used because the LLM gave no usable answer."
+        required=False,
+        help_text="Present when the LLM gave no usable answer: the defaults, or a vote of similar tickets.",
+    )
+    suggestion_id = serializers.IntegerField(
+        help_text="Send it with the ticket you create, to link the ticket to this suggestion."
+    )
+    source = serializers.ChoiceField(
+        choices=["llm", "similar", "default"], help_text="Where the suggestion came from."
     )
 
 

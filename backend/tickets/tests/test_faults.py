@@ -106,7 +106,10 @@ def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
         f"\nLLM {fault}: classify fell back in {result['elapsed']:.2f}s "
         f"(OPENAI_TIMEOUT={LLM_TIMEOUT:g}); {len(others)} list/stats requests meanwhile, slowest {slowest * 1000:.0f} ms"
     )
-    assert status == 200 and json.loads(body) == FALLBACK
+    assert (
+        status == 200
+        and {k: v for k, v in json.loads(body).items() if k not in {"suggestion_id", "source"}} == FALLBACK
+    )
     assert result["elapsed"] < LLM_TIMEOUT + 3.0
     assert others and all(status == 200 for _, status, _, _ in others)
     if fault == "hangs":

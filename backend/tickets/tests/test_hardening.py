@@ -254,7 +254,13 @@ def test_twenty_injection_attempts_reach_the_llm_only_as_delimited_data(api, fak
     for text in INJECTIONS:
         response = api.post("/api/tickets/classify/", {"description": text}, format="json")
         assert response.status_code == 200
-        assert set(response.json()) <= {"suggested_category", "suggested_priority", "note"}
+        assert set(response.json()) <= {
+            "suggested_category",
+            "suggested_priority",
+            "note",
+            "suggestion_id",
+            "source",
+        }
 
     assert len(fake_llm.requests) == 20
     for text, sent in zip(INJECTIONS, fake_llm.requests, strict=True):
