@@ -400,6 +400,9 @@ def main(argv=None) -> int:
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-not-secret",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Open, as the brief's API; a token or session sent is still
+            # checked, which is what the authenticated cases time.
+            "API_AUTH": "open",
             "LOG_LEVEL": "WARNING",
             "OPENAI_API_KEY": "sk-bench-fake",
             "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",

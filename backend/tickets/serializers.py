@@ -5,6 +5,7 @@ from functools import cache
 from itertools import islice
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import QuerySet
@@ -48,8 +49,24 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+class AssigneeField(serializers.PrimaryKeyRelatedField):
+    """An active agent's id, or null for nobody."""
+
+    default_error_messages = {
+        "does_not_exist": "No active agent has the id {pk_value}.",
+        "incorrect_type": "Give an agent's id (a number) or null.",
+    }
+
+    def get_queryset(self):
+        return get_user_model().objects.filter(is_active=True)
+
+
 class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A support ticket. Requests may carry only the writable fields."""
+
+    assignee = AssigneeField(
+        required=False, allow_null=True, help_text="The id of the agent working on it (GET /api/agents/), or null."
+    )
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -59,7 +76,7 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = ["id", "title", "description", "category", "priority", "status", "created_at"]
+        fields = ["id", "title", "description", "category", "priority", "status", "created_at", "assignee"]
         read_only_fields = ["id", "created_at"]
         # Whitespace is trimmed, so a value must hold something else; the
         # validator never fails after trimming but tells the schema so (`pattern`).
