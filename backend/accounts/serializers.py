@@ -1,6 +1,7 @@
 """Input and output shapes of sign-in, tokens and agents."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -37,22 +38,26 @@ class CsrfSerializer(serializers.Serializer):
 
 
 class AgentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    username = StrictCharField(max_length=150)
-    password = StrictCharField(max_length=4096, trim_whitespace=False, write_only=True)
+    username = StrictCharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    password = StrictCharField(
+        min_length=8,
+        max_length=4096,
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Checked by the password validators (length, common, numeric, like the username).",
+    )
     name = StrictCharField(max_length=150, required=False, default="", allow_blank=True)
     is_admin = serializers.BooleanField(required=False, default=False)
 
     def validate_username(self, value):
-        User = get_user_model()
-        User.username_validator(value)
-        if User.objects.filter(username=value).exists():
+        if get_user_model().objects.filter(username=value).exists():
             raise serializers.ValidationError("An agent with this username exists.")
         return value
 
 
 class AgentUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     name = StrictCharField(max_length=150, required=False, allow_blank=True)
-    password = StrictCharField(max_length=4096, trim_whitespace=False, write_only=True, required=False)
+    password = StrictCharField(min_length=8, max_length=4096, trim_whitespace=False, write_only=True, required=False)
     is_admin = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
 

@@ -191,6 +191,9 @@ PUBLIC_SUBMISSION = env_bool("PUBLIC_SUBMISSION", False)
 # every worker within this many seconds (0: look it up on every request).
 AUTH_TOKEN_CACHE_SECONDS = env_number("AUTH_TOKEN_CACHE_SECONDS", 5.0, float)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its default token table even though
+# accounts.ApiToken replaces it; without them no such table exists.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_TTL": None}
 
 # Session and CSRF cookies: HttpOnly session, SameSite=Lax, Secure in

@@ -87,7 +87,7 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "assignee",
-        {"type": "string", "maxLength": 20, "pattern": "^(me|none|[0-9]+)?$"},
+        {"type": "string", "maxLength": 20, "pattern": "^(me|none|[0-9]{1,18})?$"},
         description="`me` (the signed-in agent), `none` (unassigned) or an agent's id; empty means any.",
     ),
 ]
