@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the schema's security schemes)
+        # Registers the schema's security schemes and the cache invalidation signals.
+        from . import authentication, schema  # noqa: F401

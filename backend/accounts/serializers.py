@@ -57,7 +57,9 @@ class AgentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class AgentUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     name = StrictCharField(max_length=150, required=False, allow_blank=True)
-    password = StrictCharField(min_length=8, max_length=4096, trim_whitespace=False, write_only=True, required=False)
+    password = StrictCharField(
+        min_length=8, max_length=4096, trim_whitespace=False, write_only=True, required=False
+    )
     is_admin = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
 

@@ -52,7 +52,9 @@ class CsrfView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Get a CSRF token (and its cookie) before signing in", responses={200: CsrfSerializer})
+    @extend_schema(
+        summary="Get a CSRF token (and its cookie) before signing in", responses={200: CsrfSerializer}
+    )
     def get(self, request):
         return Response({"csrf_token": get_token(request)})
 
@@ -127,7 +129,12 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         description="Only from a signed-in session (the app), so that a token cannot mint others; "
         "scripts can also use `manage.py create_token`.",
         request=TokenCreateSerializer,
-        responses={201: NewTokenSerializer, 400: OpenApiResponse(description="Invalid input."), 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        responses={
+            201: NewTokenSerializer,
+            400: OpenApiResponse(description="Invalid input."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+        },
     )
     def create(self, request):
         if not isinstance(request.successful_authenticator, SessionAuthentication):
@@ -162,14 +169,22 @@ class AgentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return super().get_permissions()
         return [IsAdmin()]
 
-    @extend_schema(summary="Active agents (for assignment)", responses={200: AgentSerializer(many=True), 401: UNAUTHENTICATED})
+    @extend_schema(
+        summary="Active agents (for assignment)",
+        responses={200: AgentSerializer(many=True), 401: UNAUTHENTICATED},
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="Create an agent (admins only)",
         request=AgentCreateSerializer,
-        responses={201: AgentSerializer, 400: OpenApiResponse(description="Invalid input."), 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        responses={
+            201: AgentSerializer,
+            400: OpenApiResponse(description="Invalid input."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+        },
     )
     def create(self, request):
         serializer = AgentCreateSerializer(data=request.data)
@@ -203,5 +218,3 @@ class AgentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except DjangoValidationError as error:
             raise exceptions.ValidationError({"password": error.messages}) from None
         return Response(AgentSerializer(agent).data)
-
-

@@ -187,9 +187,10 @@ if API_AUTH not in {"open", "required"}:
 # With API_AUTH=required, still let anonymous clients create tickets and call
 # classify (a customer-facing form); everything else needs an agent.
 PUBLIC_SUBMISSION = env_bool("PUBLIC_SUBMISSION", False)
-# How long a worker reuses a token lookup: revoking a token takes effect in
-# every worker within this many seconds (0: look it up on every request).
-AUTH_TOKEN_CACHE_SECONDS = env_number("AUTH_TOKEN_CACHE_SECONDS", 5.0, float)
+# How long a worker reuses a token's or a session's lookup: revoking a token,
+# signing out or deactivating an agent takes effect in every worker within
+# this many seconds (0: look them up on every request).
+AUTH_CACHE_SECONDS = env_number("AUTH_CACHE_SECONDS", 5.0, float)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations would create its default token table even though
 # accounts.ApiToken replaces it; without them no such table exists.

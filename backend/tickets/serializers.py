@@ -65,7 +65,9 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A support ticket. Requests may carry only the writable fields."""
 
     assignee = AssigneeField(
-        required=False, allow_null=True, help_text="The id of the agent working on it (GET /api/agents/), or null."
+        required=False,
+        allow_null=True,
+        help_text="The id of the agent working on it (GET /api/agents/), or null.",
     )
 
     serializer_field_mapping = {

@@ -16,7 +16,12 @@ from tickets.tests.factories import make_ticket
 from .conftest import session_client
 from .factories import make_agent, make_token
 
-NEW_TICKET = {"title": "Printer offline", "description": "It stopped after the update", "category": "technical", "priority": "low"}
+NEW_TICKET = {
+    "title": "Printer offline",
+    "description": "It stopped after the update",
+    "category": "technical",
+    "priority": "low",
+}
 
 # (name, method, path, body); {ticket}, {token} and {other} are filled in per test.
 ENDPOINTS = [
@@ -28,7 +33,12 @@ ENDPOINTS = [
     ("stats", "get", "/api/tickets/stats/", None),
     ("classify", "post", "/api/tickets/classify/", {"description": "Charged twice"}),
     ("list agents", "get", "/api/agents/", None),
-    ("create agent", "post", "/api/agents/", {"username": "newbie", "password": "a long enough passphrase 7"}),
+    (
+        "create agent",
+        "post",
+        "/api/agents/",
+        {"username": "newbie", "password": "a long enough passphrase 7"},
+    ),
     ("change agent", "patch", "/api/agents/{other}/", {"name": "Renamed"}),
     ("me", "get", "/api/auth/me/", None),
     ("list tokens", "get", "/api/auth/tokens/", None),
@@ -66,7 +76,11 @@ def database_state() -> str:
     rows = [
         list(Ticket.objects.order_by("id").values_list()),
         list(ApiToken.objects.order_by("id").values_list("id", "name", "expiry", "user_id")),
-        list(get_user_model().objects.order_by("id").values_list("id", "username", "first_name", "is_active", "is_staff", "password")),
+        list(
+            get_user_model()
+            .objects.order_by("id")
+            .values_list("id", "username", "first_name", "is_active", "is_staff", "password")
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -93,8 +107,20 @@ def token_client(key: str, keyword: str = "Token") -> APIClient:
 
 
 @pytest.mark.parametrize("name, method, path, body", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-@pytest.mark.parametrize("credentials", ["anonymous", "bad token", "revoked token", "expired token", "inactive agent's token", "malformed header"])
-def test_requests_without_valid_credentials_get_401_and_write_nothing(world, credentials, name, method, path, body):
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        "anonymous",
+        "bad token",
+        "revoked token",
+        "expired token",
+        "inactive agent's token",
+        "malformed header",
+    ],
+)
+def test_requests_without_valid_credentials_get_401_and_write_nothing(
+    world, credentials, name, method, path, body
+):
     agent = world["agent"]
     if credentials == "anonymous":
         client = APIClient()
@@ -118,7 +144,11 @@ def test_requests_without_valid_credentials_get_401_and_write_nothing(world, cre
     assert database_state() == before
 
 
-@pytest.mark.parametrize("name, method, path, body", [e for e in ENDPOINTS if e[1] in UNSAFE], ids=[e[0] for e in ENDPOINTS if e[1] in UNSAFE])
+@pytest.mark.parametrize(
+    "name, method, path, body",
+    [e for e in ENDPOINTS if e[1] in UNSAFE],
+    ids=[e[0] for e in ENDPOINTS if e[1] in UNSAFE],
+)
 def test_a_session_without_the_csrf_token_cannot_change_anything(world, name, method, path, body):
     client = session_client("ada", with_csrf=False)
     before = database_state()
@@ -186,7 +216,12 @@ def test_the_schema_docs_and_csrf_token_need_no_credentials(required, db, method
 
 def test_sign_in_needs_no_credentials(required, agent):
     client = session_client("ada", with_csrf=True)
-    assert client.get("/api/auth/me/").json() == {"id": agent.pk, "username": "ada", "name": "Ada Lovelace", "is_admin": False}
+    assert client.get("/api/auth/me/").json() == {
+        "id": agent.pk,
+        "username": "ada",
+        "name": "Ada Lovelace",
+        "is_admin": False,
+    }
 
 
 def test_public_submission_opens_only_ticket_creation_and_classify(required, agent, settings):
@@ -195,7 +230,10 @@ def test_public_submission_opens_only_ticket_creation_and_classify(required, age
     ticket = make_ticket()
 
     assert client.post("/api/tickets/", NEW_TICKET, format="json").status_code == 201
-    assert client.post("/api/tickets/classify/", {"description": "Charged twice"}, format="json").status_code == 200
+    assert (
+        client.post("/api/tickets/classify/", {"description": "Charged twice"}, format="json").status_code
+        == 200
+    )
     assert client.get("/api/tickets/").status_code == 401
     assert client.get(f"/api/tickets/{ticket.pk}/").status_code == 401
     assert client.patch(f"/api/tickets/{ticket.pk}/", {"status": "closed"}, format="json").status_code == 401

@@ -5,7 +5,7 @@ import statistics
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from rest_framework.test import APIClient
 
 from accounts.throttles import LoginAddressThrottle, LoginUsernameThrottle
@@ -21,7 +21,11 @@ def csrf_client() -> tuple[APIClient, str]:
 
 def sign_in(client, csrf, username, password, **extra):
     return client.post(
-        "/api/auth/login/", {"username": username, "password": password}, format="json", HTTP_X_CSRFTOKEN=csrf, **extra
+        "/api/auth/login/",
+        {"username": username, "password": password},
+        format="json",
+        HTTP_X_CSRFTOKEN=csrf,
+        **extra,
     )
 
 
@@ -33,7 +37,10 @@ def test_sign_in_sets_an_httponly_lax_session_cookie_and_returns_the_agent(requi
     assert response.status_code == 200
     body = response.json()
     assert {k: body[k] for k in ("id", "username", "name", "is_admin")} == {
-        "id": agent.pk, "username": "ada", "name": "Ada Lovelace", "is_admin": False,
+        "id": agent.pk,
+        "username": "ada",
+        "name": "Ada Lovelace",
+        "is_admin": False,
     }
     assert body["csrf_token"]
     cookie = response.cookies["sessionid"]
@@ -128,7 +135,13 @@ def test_sign_in_is_throttled_per_client_address(required, agent, monkeypatch):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"username": "ada"}, {"username": 5, "password": "x"}, {"username": "ada", "password": "x", "extra": 1}, []],
+    [
+        {},
+        {"username": "ada"},
+        {"username": 5, "password": "x"},
+        {"username": "ada", "password": "x", "extra": 1},
+        [],
+    ],
 )
 def test_sign_in_with_a_malformed_body_is_a_400(required, agent, body):
     client, csrf = csrf_client()
@@ -145,10 +158,32 @@ def test_sign_out_ends_the_session(required, agent):
 
 def test_a_deactivated_agent_loses_the_session_at_once(required, agent):
     client = session_client("ada", with_csrf=True)
-    get_user_model().objects.filter(pk=agent.pk).update(is_active=False)
+    assert client.get("/api/tickets/").status_code == 200  # cached now
+    agent.is_active = False
+    agent.save()  # as the admin does
     assert client.get("/api/tickets/").status_code == 401
 
 
 def test_me_without_credentials_is_401_even_in_open_mode(db, settings):
     settings.API_AUTH = "open"
     assert APIClient().get("/api/auth/me/").status_code == 401
+
+
+def test_a_session_ended_elsewhere_stops_working_within_the_cache_time(required, agent, settings):
+    settings.AUTH_CACHE_SECONDS = 0.5
+    client = session_client("ada", with_csrf=True)
+    assert client.get("/api/tickets/").status_code == 200  # cached now
+
+    Session.objects.all().delete()  # as a sign-out in another worker would
+
+    deadline = time.monotonic() + 2
+    while client.get("/api/tickets/").status_code == 200:
+        assert time.monotonic() < deadline, "sign-out not effective within the cache time"
+        time.sleep(0.1)
+
+
+def test_a_cached_session_still_needs_the_csrf_token(required, agent):
+    client = session_client("ada", with_csrf=False)
+    assert client.get("/api/tickets/").status_code == 200  # cached now
+    response = client.post("/api/tickets/classify/", {"description": "x"}, format="json")
+    assert response.status_code == 403

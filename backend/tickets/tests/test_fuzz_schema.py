@@ -11,6 +11,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from accounts.models import ApiToken
+from accounts.services import agent_create
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -19,9 +21,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
-
-from accounts.models import ApiToken
-from accounts.services import agent_create
 
 from .factories import make_ticket
 
