@@ -60,6 +60,17 @@ class AssigneeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return get_user_model().objects.filter(is_active=True)
 
+    def to_internal_value(self, data):
+        # Only a JSON integer: DRF would also take "5", 5.0, true (as 1) and "" (as null).
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):  # before DRF reads "" as null
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
+
 
 class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A support ticket. Requests may carry only the writable fields."""
