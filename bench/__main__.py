@@ -268,7 +268,7 @@ def orm_sql(params: dict) -> tuple[str, list]:
     return sql, list(sql_params)
 
 
-def sign_in(port: int, url: str, conn, ctx) -> None:
+def sign_in(port: int, url: str, conn, ctx, *, new_agent: bool = True) -> None:
     """An agent for the authenticated cases: a token from `manage.py
     create_token`, a session from the API's own sign-in (CSRF token first), and
     1% of the tickets assigned to them."""
@@ -316,8 +316,31 @@ def sign_in(port: int, url: str, conn, ctx) -> None:
             "X-CSRFToken": signed_in["csrf_token"],
         },
     }
-    run_sql(conn, "UPDATE tickets_ticket SET assignee_id = %s WHERE id %% 100 = 0", [ctx.agent_id])
-    run_sql(conn, "VACUUM ANALYZE tickets_ticket", [])
+    if new_agent:
+        run_sql(conn, "UPDATE tickets_ticket SET assignee_id = %s WHERE id %% 100 = 0", [ctx.agent_id])
+        run_sql(conn, "VACUUM ANALYZE tickets_ticket", [])
+
+
+def auth_overhead(port, ctx, repeat) -> dict:
+    """The first page without credentials, with a token and with a session,
+    taken in turns so that the machine's other work weighs on all three alike:
+    the medians' differences are what each kind of credentials costs."""
+    client = load.Client(port)
+    kinds = {"open": None, "token": ctx.auth_headers["token"], "session": ctx.auth_headers["session"]}
+    samples = {kind: [] for kind in kinds}
+    for _ in range(2):
+        for headers in kinds.values():
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+    for _ in range(repeat):
+        for kind, headers in kinds.items():
+            started = time.perf_counter()
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+            samples[kind].append((time.perf_counter() - started) * 1000)
+    client.close()
+    result = {kind: load.describe(ms) for kind, ms in samples.items()}
+    for kind in ("token", "session"):
+        result[kind]["added_ms"] = result[kind]["median_ms"] - result["open"]["median_ms"]
+    return result
 
 
 def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
@@ -494,6 +517,7 @@ def main(argv=None) -> int:
         serial_conn = psycopg2.connect(url, options="-c max_parallel_workers_per_gather=0")
         serial_conn.autocommit = True
         rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
+        overhead = auth_overhead(port, ctx, max(args.repeat * 5, 10))
         serial_conn.close()
         check_stats(port, conn, failures)
         conn.autocommit = False
@@ -517,6 +541,7 @@ def main(argv=None) -> int:
             "migrate_seconds": migrate_s,
             "seeding": seeding,
             "cases": rows,
+            "auth_overhead": overhead,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,
             "throughput": load_result,

@@ -58,6 +58,17 @@ def markdown(result: dict) -> str:
         f"peak RSS {_ms(un['worker_peak_rss_mb_before'])} -> {_ms(un['worker_peak_rss_mb_after'])} MB |",
         "",
     ]
+    overhead = result.get("auth_overhead")
+    if overhead:
+        lines += [
+            "First page (keyset, 50) without credentials, with a token and with a session, "
+            f"taken in turns ({overhead['open']['runs']} each): medians "
+            f"{overhead['open']['median_ms']:.2f} / {overhead['token']['median_ms']:.2f} / "
+            f"{overhead['session']['median_ms']:.2f} ms; a token adds {overhead['token']['added_ms']:+.2f} ms, "
+            f"a session {overhead['session']['added_ms']:+.2f} ms (goal: at most 1 ms each: "
+            f"{'met' if max(overhead['token']['added_ms'], overhead['session']['added_ms']) <= 1 else 'missed'}).",
+            "",
+        ]
     sv = result["serializer_vs_fast_path"]
     lines += [
         f"Serialization of {sv['rows']:,} rows in one process: TicketSerializer(many=True) "
