@@ -282,9 +282,10 @@ def sign_in(port: int, url: str, conn, ctx, *, new_agent: bool = True) -> None:
         "LOG_LEVEL": "WARNING",
     }
     manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "createagent", "bench-agent"], cwd=BACKEND, env=env, check=True, capture_output=True
-    )
+    if new_agent:
+        subprocess.run(
+            [*manage, "createagent", "bench-agent"], cwd=BACKEND, env=env, check=True, capture_output=True
+        )
     key = subprocess.run(
         [*manage, "create_token", "bench-agent", "--name", "bench"],
         cwd=BACKEND,
