@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tickets",
+    "history",
+    "comments",
 ]
 
 MIDDLEWARE = [

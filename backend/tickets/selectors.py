@@ -1,18 +1,23 @@
 """Reads: the list's queryset and the statistics."""
 
-from datetime import UTC, date, datetime
+import json
+import statistics
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from .models import Category, Priority, Status, Ticket
+
+DAYS = 30
 
 
 def ticket_list() -> QuerySet[Ticket]:
     return Ticket.objects.newest_first()
 
 
-def ticket_stats(*, today: date | None = None) -> dict:
+def ticket_stats(*, now: datetime | None = None) -> dict:
     """Counts for the dashboard in one query, every choice present.
 
     On PostgreSQL the counts come from `ticket_tally`, which triggers keep exact
@@ -21,21 +26,68 @@ def ticket_stats(*, today: date | None = None) -> dict:
 
     `avg_tickets_per_day` divides the total by the calendar days (UTC) from the
     first ticket's day through today, both included.
+
+    `median_hours_to_resolve`: over the tickets whose first move to resolved or
+    closed (`resolved_at`, kept by the database) falls in the last 30 × 24
+    hours, the median of the hours from creation to that move, to 2 decimals.
+    `daily`: for each of the last 30 UTC days, the tickets created and the
+    tickets first resolved that day. Both read only recent rows through the
+    `created_at` and `resolved_at` indexes.
     """
-    row = _tallied_counts() if connection.vendor == "postgresql" else _counted_counts()
+    now = now or datetime.now(UTC)
+    window = _Window(now)
+    if connection.vendor == "postgresql":
+        row = _tallied_counts(window)
+    else:
+        row = _counted_counts()
+        row.update(_recent_counts(window))
     total = row["total"]
     return {
         "total_tickets": total,
         "open_tickets": row["open"],
-        "avg_tickets_per_day": _average_per_day(total, row["first_created_at"], today),
+        "avg_tickets_per_day": _average_per_day(total, row["first_created_at"], window.today),
         "priority_breakdown": {p: row[f"priority_{p}"] for p in Priority.values},
         "category_breakdown": {c: row[f"category_{c}"] for c in Category.values},
+        "median_hours_to_resolve": row["median_hours"],
+        "daily": [
+            {
+                "date": day.isoformat(),
+                "created": row["created_by_day"].get(day, 0),
+                "resolved": row["resolved_by_day"].get(day, 0),
+            }
+            for day in window.days
+        ],
     }
 
 
-def _tallied_counts() -> dict:
+class _Window:
+    """The last DAYS UTC days (today last) and the last DAYS × 24 hours."""
+
+    def __init__(self, now: datetime):
+        self.now = now.astimezone(UTC)
+        self.today = self.now.date()
+        self.days = [self.today - timedelta(days=back) for back in range(DAYS - 1, -1, -1)]
+        self.first_day_start = datetime.combine(self.days[0], datetime.min.time(), tzinfo=UTC)
+        self.resolved_since = self.now - timedelta(days=DAYS)
+
+
+# Median and daily counts on PostgreSQL, as columns of the tally query.
+RECENT_SQL = """
+    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY extract(epoch FROM resolved_at - created_at)::float8 / 3600))::numeric, 2)
+        FROM {table} WHERE resolved_at >= %s AND resolved_at IS NOT NULL),
+    (SELECT json_object_agg(day, tickets) FROM (
+        SELECT (created_at AT TIME ZONE 'UTC')::date::text AS day, count(*) AS tickets
+        FROM {table} WHERE created_at >= %s GROUP BY 1) AS created),
+    (SELECT json_object_agg(day, tickets) FROM (
+        SELECT (resolved_at AT TIME ZONE 'UTC')::date::text AS day, count(*) AS tickets
+        FROM {table} WHERE resolved_at >= %s AND resolved_at IS NOT NULL GROUP BY 1) AS resolved)
+"""
+
+
+def _tallied_counts(window: _Window) -> dict:
     """The counts from the trigger-maintained tally; the first ticket's time
-    from the newest-first index, read from its far end."""
+    from the newest-first index, read from its far end; the recent figures."""
     names = ["total", "open"]
     sums = ["SUM(tickets)", "SUM(tickets) FILTER (WHERE status = %s)"]
     params = [Status.OPEN.value]
@@ -45,13 +97,53 @@ def _tallied_counts() -> dict:
             sums.append(f"SUM(tickets) FILTER (WHERE {field} = %s)")
             params.append(value)
     columns = ", ".join(f"COALESCE({expression}, 0)" for expression in sums)
-    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {Ticket._meta.db_table}) FROM ticket_tally"
+    table = Ticket._meta.db_table
+    recent = RECENT_SQL.format(table=table)
+    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {recent} FROM ticket_tally"
+    params += [window.resolved_since, window.first_day_start, window.first_day_start]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchone()
-    row = {name: int(value) for name, value in zip(names, values, strict=False)}
-    row["first_created_at"] = values[-1]
+    row = {name: int(value) for name, value in zip(names, values[: len(names)], strict=True)}
+    first_created_at, median, created, resolved = values[len(names) :]
+    row["first_created_at"] = first_created_at
+    row["median_hours"] = float(median) if median is not None else None
+    row["created_by_day"] = _by_day(created)
+    row["resolved_by_day"] = _by_day(resolved)
     return row
+
+
+def _by_day(counts) -> dict:
+    if isinstance(counts, str):  # json, not jsonb: some drivers leave it as text
+        counts = json.loads(counts)
+    return {date.fromisoformat(day): int(n) for day, n in (counts or {}).items()}
+
+
+def _recent_counts(window: _Window) -> dict:
+    """The recent figures without PostgreSQL: the same definitions, in three
+    small queries over the recent rows."""
+    tickets = Ticket.objects.order_by()
+    created = (
+        tickets.filter(created_at__gte=window.first_day_start)
+        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    resolved = (
+        tickets.filter(resolved_at__gte=window.first_day_start)
+        .annotate(day=TruncDate("resolved_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    durations = tickets.filter(resolved_at__gte=window.resolved_since).values_list(
+        F("resolved_at"), F("created_at")
+    )
+    hours = [(done - started).total_seconds() / 3600 for done, started in durations]
+    return {
+        "median_hours": round(statistics.median(hours), 2) if hours else None,
+        "created_by_day": {row["day"]: row["n"] for row in created},
+        "resolved_by_day": {row["day"]: row["n"] for row in resolved},
+    }
 
 
 def _counted_counts() -> dict:

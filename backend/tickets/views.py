@@ -16,6 +16,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from history.models import Via
+from history.services import request_actor
+
 from . import llm_service
 from .filters import SEARCH_MAX_LENGTH, TicketFilter
 from .models import Category, Priority, Status
@@ -30,11 +33,12 @@ from .serializers import (
     TicketOffsetPageSerializer,
     TicketSerializer,
     TicketStatsSerializer,
+    TicketWithDetailSerializer,
     ticket_array_chunks,
     ticket_representations,
     ticket_rows,
 )
-from .services import ticket_create, ticket_update
+from .services import TicketChanged, ticket_create, ticket_update, ticket_version
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
 LIST_PARAMETERS = ("category", "priority", "status", "search", "limit", "offset", "page_size", "cursor")
@@ -91,6 +95,24 @@ PAGING_PARAMETERS = [
 ]
 
 
+def _etag(ticket) -> dict:
+    return {"ETag": f'"{ticket_version(ticket)}"'}
+
+
+def _expected_version(request, ticket) -> str | None:
+    """The version If-Match asks for: None without the header (or with `*`,
+    which any existing ticket matches). A list of tags matches if the current
+    one is among them; weak tags never match (RFC 9110 strong comparison)."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    current = ticket_version(ticket)
+    tags = [tag.strip() for tag in header.split(",")]
+    if f'"{current}"' in tags:
+        return current
+    return "none"  # no version is "none": the update fails with 412
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List tickets, newest first",
@@ -103,10 +125,35 @@ PAGING_PARAMETERS = [
         summary="Create a ticket",
         responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE},
     ),
-    retrieve=extend_schema(summary="Get one ticket", responses={200: TicketSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="Get one ticket",
+        description="The `ETag` header holds the ticket's version, for `If-Match` on PATCH.",
+        responses={200: TicketSerializer, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(
         summary="Update some fields of a ticket",
-        responses={200: TicketSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND, 413: TOO_LARGE},
+        description="With `If-Match` (the `ETag` of a read), the update applies only if the ticket "
+        "has not changed since; otherwise 412 with the ticket as it is now. Without it, the last "
+        "writer wins.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="An ETag from a previous read or update of this ticket, or `*`.",
+            )
+        ],
+        responses={
+            200: TicketSerializer,
+            400: VALIDATION_ERROR,
+            404: NOT_FOUND,
+            412: OpenApiResponse(
+                TicketWithDetailSerializer,
+                description="The ticket changed since the version in If-Match: nothing was written; "
+                "`ticket` is its current state.",
+            ),
+            413: TOO_LARGE,
+        },
     ),
 )
 class TicketViewSet(
@@ -148,15 +195,32 @@ class TicketViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_create(**serializer.validated_data)
-        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+        ticket = ticket_create(**serializer.validated_data, actor=request_actor(request), via=Via.API)
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED, headers=_etag(ticket))
+
+    def retrieve(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        return Response(self.get_serializer(ticket).data, headers=_etag(ticket))
 
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_update(ticket=ticket, data=serializer.validated_data)
-        return Response(self.get_serializer(ticket).data)
+        try:
+            ticket = ticket_update(
+                ticket=ticket,
+                data=serializer.validated_data,
+                actor=request_actor(request),
+                via=Via.API,
+                expected_version=_expected_version(request, ticket),
+            )
+        except TicketChanged as changed:
+            body = {
+                "detail": "The ticket was changed by someone else; nothing was written.",
+                "ticket": self.get_serializer(changed.ticket).data,
+            }
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=_etag(changed.ticket))
+        return Response(self.get_serializer(ticket).data, headers=_etag(ticket))
 
     @extend_schema(
         summary="Ticket statistics",
