@@ -1,6 +1,6 @@
+from history.serializers import ActorSerializer
 from rest_framework import serializers
 
-from history.serializers import ActorSerializer
 from tickets.serializers import NOT_ONLY_WHITESPACE, StrictCharField, StrictFieldsMixin
 
 from .models import BODY_MAX_LENGTH, Comment

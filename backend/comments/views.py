@@ -1,10 +1,11 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from history.services import request_actor
 from rest_framework import status
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 
-from history.services import request_actor
 from tickets.models import Ticket
 from tickets.pagination import OldestFirstPagination
 from tickets.serializers import DetailSerializer
@@ -33,7 +34,11 @@ class TicketCommentsView(ListCreateAPIView):
 
     @extend_schema(
         summary="A ticket's comments, oldest first",
-        responses={200: CommentSerializer(many=True), 404: NOT_FOUND},
+        responses={
+            200: CommentSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad `page_size` or `cursor`."),
+            404: NOT_FOUND,
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -43,7 +48,9 @@ class TicketCommentsView(ListCreateAPIView):
         description="`body`: plain text, 1 to 10,000 characters, not only whitespace.",
         responses={
             201: CommentSerializer,
-            400: OpenApiResponse(description="The body is missing, blank, too long or holds a NUL character."),
+            400: OpenApiResponse(
+                description="The body is missing, blank, too long or holds a NUL character."
+            ),
             404: NOT_FOUND,
         },
     )

@@ -24,7 +24,6 @@ class TicketChange(models.Model):
         db_constraint=False,
         db_index=False,
         related_name="changes",
-    
     )
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -36,7 +35,9 @@ class TicketChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "id"], name="ticket_change_ticket_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(via__in=Via.values), name="ticket_change_via_valid")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(via__in=Via.values), name="ticket_change_via_valid")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.via} {self.at:%Y-%m-%d %H:%M}"

@@ -34,5 +34,3 @@ class TicketChangeSerializer(serializers.ModelSerializer):
         model = TicketChange
         fields = ["id", "at", "actor", "via", "changes"]
         read_only_fields = fields
-
-

@@ -7,12 +7,13 @@ reads, so the entry is written by the database in the same transaction as the
 change; on other databases the ticket services call `ticket_change_record`.
 A future write path (a bulk update, say) only needs the same context:
 
-    with transaction.atomic():
-        ticket_write_context(actor=request_actor(request), via=Via.BULK)
+    with ticket_write_context(actor=request_actor(request), via=Via.BULK):
         Ticket.objects.filter(...).update(status=...)
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -35,16 +36,27 @@ def request_actor(request):
     return user if user is not None and user.is_authenticated else None
 
 
-def ticket_write_context(*, actor=None, via: str = Via.SYSTEM) -> None:
-    """Name who writes and how, for the rest of the current transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("ticket_write_context needs a transaction: call it inside transaction.atomic()")
+@contextmanager
+def ticket_write_context(*, actor=None, via: str = Via.SYSTEM) -> Iterator[None]:
+    """A transaction (or a savepoint) whose ticket writes are recorded as made
+    by `actor` through `via`. Nested in an outer transaction, the names are
+    cleared again at the end, so later writes of that transaction are not
+    attributed to them."""
     via = Via(via)  # refuses anything but the four known values
+    nested = transaction.get_connection().in_atomic_block
+    with transaction.atomic():
+        _name_writer(str(actor.pk) if actor is not None else "", str(via))
+        yield
+        if nested:
+            _name_writer("", "")
+
+
+def _name_writer(actor_id: str, via: str) -> None:
     if records_in_database():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('tickets.actor_id', %s, true), set_config('tickets.via', %s, true)",
-                [str(actor.pk) if actor is not None else "", str(via)],
+                [actor_id, via],
             )
 
 
@@ -69,7 +81,9 @@ def ticket_change_record(*, ticket, before: dict | None, actor=None, via: str = 
     if before is None:
         changes = {name: [None, value] for name, value in after.items() if value is not None}
     else:
-        changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+        changes = {
+            name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
+        }
         if not changes:
             return
     TicketChange.objects.create(ticket=ticket, at=ticket.updated_at, actor=actor, via=via, changes=changes)

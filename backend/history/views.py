@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 
@@ -26,7 +27,11 @@ class TicketHistoryView(ListAPIView):
         summary="A ticket's history, oldest first",
         description="Every change of the ticket: when, who (`actor`, null when no one signed in), "
         "through what (`via`), and each field's old and new value. Keyset pages.",
-        responses={200: TicketChangeSerializer(many=True), 404: OpenApiResponse(DetailSerializer)},
+        responses={
+            200: TicketChangeSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad `page_size` or `cursor`."),
+            404: OpenApiResponse(DetailSerializer, description="No ticket has this id."),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

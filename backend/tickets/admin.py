@@ -1,5 +1,4 @@
 from django.contrib import admin
-
 from history.models import Via
 from history.services import request_actor
 
@@ -25,6 +24,10 @@ class TicketAdmin(admin.ModelAdmin):
             data = {name: form.cleaned_data[name] for name in form.changed_data}
             saved = ticket_update(ticket=obj, data=data, actor=actor, via=Via.ADMIN)
         else:
-            fields = {name: form.cleaned_data[name] for name in ("title", "description", "category", "priority")}
-            saved = ticket_create(**fields, status=form.cleaned_data.get("status"), actor=actor, via=Via.ADMIN)
+            fields = {
+                name: form.cleaned_data[name] for name in ("title", "description", "category", "priority")
+            }
+            saved = ticket_create(
+                **fields, status=form.cleaned_data.get("status"), actor=actor, via=Via.ADMIN
+            )
         obj.pk, obj.updated_at, obj.resolved_at = saved.pk, saved.updated_at, saved.resolved_at

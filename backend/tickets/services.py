@@ -4,9 +4,7 @@ the ticket's history."""
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
-
 from history.models import Via
 from history.services import ticket_change_record, ticket_field_values, ticket_write_context
 
@@ -31,7 +29,6 @@ def ticket_version(ticket: Ticket) -> str:
     return f"{ticket.pk}-{micros}"
 
 
-@transaction.atomic
 def ticket_create(
     *,
     title: str,
@@ -42,7 +39,6 @@ def ticket_create(
     actor=None,
     via: str = Via.API,
 ) -> Ticket:
-    ticket_write_context(actor=actor, via=via)
     ticket = Ticket(title=title, description=description, category=category, priority=priority)
     if status:
         ticket.status = status
@@ -54,12 +50,12 @@ def ticket_create(
     ticket.updated_at = ticket.created_at
     if ticket.status in RESOLVED_STATUSES:
         ticket.resolved_at = ticket.updated_at
-    ticket.save(force_insert=True)
-    ticket_change_record(ticket=ticket, before=None, actor=actor, via=via)
+    with ticket_write_context(actor=actor, via=via):
+        ticket.save(force_insert=True)
+        ticket_change_record(ticket=ticket, before=None, actor=actor, via=via)
     return ticket
 
 
-@transaction.atomic
 def ticket_update(
     *, ticket: Ticket, data: dict, actor=None, via: str = Via.API, expected_version: str | None = None
 ) -> Ticket:
@@ -67,26 +63,26 @@ def ticket_update(
     the same ticket apply one after the other, never interleaved. With
     `expected_version`, raise TicketChanged (and write nothing) unless the
     ticket is still at that version."""
-    ticket_write_context(actor=actor, via=via)
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if expected_version is not None and ticket_version(locked) != expected_version:
-        raise TicketChanged(locked)
-    changed = [field for field, value in data.items() if getattr(locked, field) != value]
-    if not changed:
-        return locked
-    before = ticket_field_values(locked)
-    was_resolved = locked.status in RESOLVED_STATUSES
-    for field in changed:
-        setattr(locked, field, data[field])
-    # What the PostgreSQL trigger does, done here too so that the answer
-    # carries the new values without reading the row again: the trigger keeps
-    # an explicit updated_at that moves forward.
-    previous = locked.updated_at
-    locked.updated_at = max(timezone.now(), previous + ONE_MICROSECOND) if previous else timezone.now()
-    stamps = ["updated_at"]
-    if locked.resolved_at is None and locked.status in RESOLVED_STATUSES and not was_resolved:
-        locked.resolved_at = locked.updated_at
-        stamps.append("resolved_at")
-    locked.save(update_fields=changed + stamps)
-    ticket_change_record(ticket=locked, before=before, actor=actor, via=via)
+    with ticket_write_context(actor=actor, via=via):
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if expected_version is not None and ticket_version(locked) != expected_version:
+            raise TicketChanged(locked)
+        changed = [field for field, value in data.items() if getattr(locked, field) != value]
+        if not changed:
+            return locked
+        before = ticket_field_values(locked)
+        was_resolved = locked.status in RESOLVED_STATUSES
+        for field in changed:
+            setattr(locked, field, data[field])
+        # What the PostgreSQL trigger does, done here too so that the answer
+        # carries the new values without reading the row again (the trigger
+        # keeps an explicit updated_at that moves forward).
+        previous = locked.updated_at
+        locked.updated_at = max(timezone.now(), previous + ONE_MICROSECOND) if previous else timezone.now()
+        stamps = ["updated_at"]
+        if locked.resolved_at is None and locked.status in RESOLVED_STATUSES and not was_resolved:
+            locked.resolved_at = locked.updated_at
+            stamps.append("resolved_at")
+        locked.save(update_fields=changed + stamps)
+        ticket_change_record(ticket=locked, before=before, actor=actor, via=via)
     return locked

@@ -10,14 +10,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from history.models import Via
+from history.services import request_actor
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-
-from history.models import Via
-from history.services import request_actor
 
 from . import llm_service
 from .filters import SEARCH_MAX_LENGTH, TicketFilter
@@ -196,7 +195,9 @@ class TicketViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(**serializer.validated_data, actor=request_actor(request), via=Via.API)
-        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED, headers=_etag(ticket))
+        return Response(
+            self.get_serializer(ticket).data, status=status.HTTP_201_CREATED, headers=_etag(ticket)
+        )
 
     def retrieve(self, request, *args, **kwargs):
         ticket = self.get_object()

@@ -82,28 +82,65 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tickets', '0005_ticket_updated_at'),
+        ("tickets", "0005_ticket_updated_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TicketChange',
+            name="TicketChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('via', models.CharField(choices=[('api', 'API'), ('admin', 'Admin'), ('bulk', 'Bulk update'), ('system', 'System')], max_length=10)),
-                ('changes', models.JSONField()),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='changes', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("api", "API"),
+                            ("admin", "Admin"),
+                            ("bulk", "Bulk update"),
+                            ("system", "System"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("changes", models.JSONField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="changes",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['ticket', 'id'], name='ticket_change_ticket_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('via__in', ['api', 'admin', 'bulk', 'system'])), name='ticket_change_via_valid')],
+                "indexes": [models.Index(fields=["ticket", "id"], name="ticket_change_ticket_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("via__in", ["api", "admin", "bulk", "system"])),
+                        name="ticket_change_via_valid",
+                    )
+                ],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
