@@ -71,17 +71,20 @@ class _Window:
         self.resolved_since = self.now - timedelta(days=DAYS)
 
 
-# Median and daily counts on PostgreSQL, as columns of the tally query.
+# Median and daily counts on PostgreSQL, as columns of the tally query. The
+# median is taken over intervals and converted to hours once; each day is the
+# whole number of days since the window's first midnight (UTC), from the
+# epoch in float8: both avoid per-row numeric or time-zone arithmetic.
 RECENT_SQL = """
-    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
-            ORDER BY extract(epoch FROM resolved_at - created_at)::float8 / 3600))::numeric, 2)
-        FROM {table} WHERE resolved_at >= %s AND resolved_at IS NOT NULL),
+    (SELECT round(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY resolved_at - created_at))
+                  / 3600, 2)
+        FROM {table} WHERE resolved_at >= %(resolved_since)s),
     (SELECT json_object_agg(day, tickets) FROM (
-        SELECT (created_at AT TIME ZONE 'UTC')::date::text AS day, count(*) AS tickets
-        FROM {table} WHERE created_at >= %s GROUP BY 1) AS created),
+        SELECT floor((date_part('epoch', created_at) - %(first_day_epoch)s) / 86400)::int AS day, count(*) AS tickets
+        FROM {table} WHERE created_at >= %(first_day_start)s GROUP BY 1) AS created),
     (SELECT json_object_agg(day, tickets) FROM (
-        SELECT (resolved_at AT TIME ZONE 'UTC')::date::text AS day, count(*) AS tickets
-        FROM {table} WHERE resolved_at >= %s AND resolved_at IS NOT NULL GROUP BY 1) AS resolved)
+        SELECT floor((date_part('epoch', resolved_at) - %(first_day_epoch)s) / 86400)::int AS day, count(*) AS tickets
+        FROM {table} WHERE resolved_at >= %(first_day_start)s GROUP BY 1) AS resolved)
 """
 
 
@@ -89,18 +92,22 @@ def _tallied_counts(window: _Window) -> dict:
     """The counts from the trigger-maintained tally; the first ticket's time
     from the newest-first index, read from its far end; the recent figures."""
     names = ["total", "open"]
-    sums = ["SUM(tickets)", "SUM(tickets) FILTER (WHERE status = %s)"]
-    params = [Status.OPEN.value]
+    sums = ["SUM(tickets)", "SUM(tickets) FILTER (WHERE status = %(status_open)s)"]
+    params = {"status_open": Status.OPEN.value}
     for field, values in (("priority", Priority.values), ("category", Category.values)):
         for value in values:
             names.append(f"{field}_{value}")
-            sums.append(f"SUM(tickets) FILTER (WHERE {field} = %s)")
-            params.append(value)
+            sums.append(f"SUM(tickets) FILTER (WHERE {field} = %({field}_{value})s)")
+            params[f"{field}_{value}"] = value
     columns = ", ".join(f"COALESCE({expression}, 0)" for expression in sums)
     table = Ticket._meta.db_table
     recent = RECENT_SQL.format(table=table)
     sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {recent} FROM ticket_tally"
-    params += [window.resolved_since, window.first_day_start, window.first_day_start]
+    params.update(
+        resolved_since=window.resolved_since,
+        first_day_start=window.first_day_start,
+        first_day_epoch=window.first_day_start.timestamp(),
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchone()
@@ -108,15 +115,16 @@ def _tallied_counts(window: _Window) -> dict:
     first_created_at, median, created, resolved = values[len(names) :]
     row["first_created_at"] = first_created_at
     row["median_hours"] = float(median) if median is not None else None
-    row["created_by_day"] = _by_day(created)
-    row["resolved_by_day"] = _by_day(resolved)
+    row["created_by_day"] = _by_day(created, window)
+    row["resolved_by_day"] = _by_day(resolved, window)
     return row
 
 
-def _by_day(counts) -> dict:
+def _by_day(counts, window: _Window) -> dict:
+    """{days since the window's first day: count} as {date: count}."""
     if isinstance(counts, str):  # json, not jsonb: some drivers leave it as text
         counts = json.loads(counts)
-    return {date.fromisoformat(day): int(n) for day, n in (counts or {}).items()}
+    return {window.days[0] + timedelta(days=int(day)): int(n) for day, n in (counts or {}).items()}
 
 
 def _recent_counts(window: _Window) -> dict:

@@ -109,8 +109,7 @@ WITH first_resolution AS (
     GROUP BY ticket_id
 )
 SELECT
-    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
-            ORDER BY extract(epoch FROM r.at - t.created_at)::float8 / 3600))::numeric, 2)
+    (SELECT round(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY r.at - t.created_at)) / 3600, 2)
         FROM first_resolution AS r JOIN tickets_ticket AS t ON t.id = r.ticket_id
         WHERE r.at >= %(now)s - interval '30 days'),
     (SELECT json_agg(json_build_array(
