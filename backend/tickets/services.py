@@ -57,15 +57,20 @@ def ticket_create(
 
 
 def ticket_update(
-    *, ticket: Ticket, data: dict, actor=None, via: str = Via.API, expected_version: str | None = None
+    *,
+    ticket: Ticket,
+    data: dict,
+    actor=None,
+    via: str = Via.API,
+    expected_versions: frozenset[str] | None = None,
 ) -> Ticket:
     """Apply a partial update. The row is locked so that concurrent updates of
     the same ticket apply one after the other, never interleaved. With
-    `expected_version`, raise TicketChanged (and write nothing) unless the
-    ticket is still at that version."""
+    `expected_versions` (from If-Match), raise TicketChanged and write nothing
+    unless the ticket is still at one of those versions."""
     with ticket_write_context(actor=actor, via=via):
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if expected_version is not None and ticket_version(locked) != expected_version:
+        if expected_versions is not None and ticket_version(locked) not in expected_versions:
             raise TicketChanged(locked)
         changed = [field for field, value in data.items() if getattr(locked, field) != value]
         if not changed:

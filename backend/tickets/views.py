@@ -98,18 +98,15 @@ def _etag(ticket) -> dict:
     return {"ETag": f'"{ticket_version(ticket)}"'}
 
 
-def _expected_version(request, ticket) -> str | None:
-    """The version If-Match asks for: None without the header (or with `*`,
-    which any existing ticket matches). A list of tags matches if the current
-    one is among them; weak tags never match (RFC 9110 strong comparison)."""
+def _if_match(request) -> frozenset[str] | None:
+    """The versions If-Match accepts: None without the header or with `*`
+    (which any existing ticket matches). Weak tags never match (RFC 9110
+    strong comparison), so they are left out."""
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    current = ticket_version(ticket)
-    tags = [tag.strip() for tag in header.split(",")]
-    if f'"{current}"' in tags:
-        return current
-    return "none"  # no version is "none": the update fails with 412
+    tags = (tag.strip() for tag in header.split(","))
+    return frozenset(tag[1:-1] for tag in tags if len(tag) >= 2 and tag[0] == tag[-1] == '"')
 
 
 @extend_schema_view(
@@ -213,7 +210,7 @@ class TicketViewSet(
                 data=serializer.validated_data,
                 actor=request_actor(request),
                 via=Via.API,
-                expected_version=_expected_version(request, ticket),
+                expected_versions=_if_match(request),
             )
         except TicketChanged as changed:
             body = {

@@ -25,7 +25,16 @@ def test_create_returns_201_with_every_field_and_status_open(api):
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "title", "description", "category", "priority", "status", "created_at", "updated_at"}
+    assert set(body) == {
+        "id",
+        "title",
+        "description",
+        "category",
+        "priority",
+        "status",
+        "created_at",
+        "updated_at",
+    }
     assert body["status"] == "open"
     assert {k: body[k] for k in BRIEF_TICKET} == BRIEF_TICKET
     assert Ticket.objects.get(pk=body["id"]).title == BRIEF_TICKET["title"]
