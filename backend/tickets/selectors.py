@@ -72,19 +72,15 @@ class _Window:
 
 
 # Median and daily counts on PostgreSQL, as columns of the tally query. The
-# median is taken over intervals and converted to hours once; each day is the
-# whole number of days since the window's first midnight (UTC), from the
-# epoch in float8: both avoid per-row numeric or time-zone arithmetic.
+# median sorts the recent resolutions' durations in seconds (float8, read from
+# the resolved_at index alone); the days come from `ticket_daily`, which
+# triggers keep exact (migration 0005).
 RECENT_SQL = """
-    (SELECT round(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY resolved_at - created_at))
-                  / 3600, 2)
+    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
+                ORDER BY date_part('epoch', resolved_at) - date_part('epoch', created_at)) / 3600)::numeric, 2)
         FROM {table} WHERE resolved_at >= %(resolved_since)s),
-    (SELECT json_object_agg(day, tickets) FROM (
-        SELECT floor((date_part('epoch', created_at) - %(first_day_epoch)s) / 86400)::int AS day, count(*) AS tickets
-        FROM {table} WHERE created_at >= %(first_day_start)s GROUP BY 1) AS created),
-    (SELECT json_object_agg(day, tickets) FROM (
-        SELECT floor((date_part('epoch', resolved_at) - %(first_day_epoch)s) / 86400)::int AS day, count(*) AS tickets
-        FROM {table} WHERE resolved_at >= %(first_day_start)s GROUP BY 1) AS resolved)
+    (SELECT json_agg(json_build_array(day::text, created, resolved))
+        FROM ticket_daily WHERE day >= %(first_day)s AND day <= %(today)s)
 """
 
 
@@ -103,28 +99,19 @@ def _tallied_counts(window: _Window) -> dict:
     table = Ticket._meta.db_table
     recent = RECENT_SQL.format(table=table)
     sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {recent} FROM ticket_tally"
-    params.update(
-        resolved_since=window.resolved_since,
-        first_day_start=window.first_day_start,
-        first_day_epoch=window.first_day_start.timestamp(),
-    )
+    params.update(resolved_since=window.resolved_since, first_day=window.days[0], today=window.today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchone()
     row = {name: int(value) for name, value in zip(names, values[: len(names)], strict=True)}
-    first_created_at, median, created, resolved = values[len(names) :]
+    first_created_at, median, days = values[len(names) :]
+    if isinstance(days, str):  # json, not jsonb: some drivers leave it as text
+        days = json.loads(days)
     row["first_created_at"] = first_created_at
     row["median_hours"] = float(median) if median is not None else None
-    row["created_by_day"] = _by_day(created, window)
-    row["resolved_by_day"] = _by_day(resolved, window)
+    row["created_by_day"] = {date.fromisoformat(day): int(created) for day, created, _ in days or []}
+    row["resolved_by_day"] = {date.fromisoformat(day): int(resolved) for day, _, resolved in days or []}
     return row
-
-
-def _by_day(counts, window: _Window) -> dict:
-    """{days since the window's first day: count} as {date: count}."""
-    if isinstance(counts, str):  # json, not jsonb: some drivers leave it as text
-        counts = json.loads(counts)
-    return {window.days[0] + timedelta(days=int(day)): int(n) for day, n in (counts or {}).items()}
 
 
 def _recent_counts(window: _Window) -> dict:

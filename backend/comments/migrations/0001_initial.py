@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 (
                     "ticket",
                     models.ForeignKey(
+                        db_constraint=False,
                         db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="comments",

@@ -56,7 +56,123 @@ DROP TRIGGER IF EXISTS ticket_stamp ON tickets_ticket;
 DROP FUNCTION IF EXISTS ticket_stamp();
 """
 
+# Tickets created and first resolved per UTC day, kept exact by statement
+# triggers in the same transaction as every write (as ticket_tally is), so
+# the statistics' `daily` reads 30 rows. Filled at migration time for the
+# recent days only (the statistics read the last 30), under a short lock that
+# keeps writers out until the triggers exist.
+DAILY = """
+CREATE TABLE ticket_daily (
+    day date PRIMARY KEY,
+    created bigint NOT NULL,
+    resolved bigint NOT NULL
+);
+
+CREATE OR REPLACE FUNCTION ticket_daily_add(p_day date, p_created bigint, p_resolved bigint)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO ticket_daily AS d (day, created, resolved) VALUES (p_day, p_created, p_resolved)
+    ON CONFLICT (day) DO UPDATE SET created = d.created + EXCLUDED.created, resolved = d.resolved + EXCLUDED.resolved
+$$;
+
+CREATE OR REPLACE FUNCTION ticket_daily_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    delta record;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM ticket_daily;
+        RETURN NULL;
+    END IF;
+    -- Days in order, so that concurrent writers lock them in the same order.
+    IF TG_OP = 'INSERT' THEN
+        FOR delta IN
+            SELECT day, sum(created) AS created, sum(resolved) AS resolved FROM (
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, 1 AS created, 0 AS resolved FROM new_rows
+                UNION ALL
+                SELECT (resolved_at AT TIME ZONE 'UTC')::date, 0, 1 FROM new_rows WHERE resolved_at IS NOT NULL
+            ) AS moves GROUP BY day ORDER BY day
+        LOOP
+            PERFORM ticket_daily_add(delta.day, delta.created, delta.resolved);
+        END LOOP;
+    ELSIF TG_OP = 'DELETE' THEN
+        FOR delta IN
+            SELECT day, sum(created) AS created, sum(resolved) AS resolved FROM (
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS day, -1 AS created, 0 AS resolved FROM old_rows
+                UNION ALL
+                SELECT (resolved_at AT TIME ZONE 'UTC')::date, 0, -1 FROM old_rows WHERE resolved_at IS NOT NULL
+            ) AS moves GROUP BY day ORDER BY day
+        LOOP
+            PERFORM ticket_daily_add(delta.day, delta.created, delta.resolved);
+        END LOOP;
+    ELSE
+        FOR delta IN
+            SELECT day, sum(created) AS created, sum(resolved) AS resolved FROM (
+                SELECT (n.created_at AT TIME ZONE 'UTC')::date AS day, 1 AS created, 0 AS resolved
+                FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id WHERE n.created_at <> o.created_at
+                UNION ALL
+                SELECT (o.created_at AT TIME ZONE 'UTC')::date, -1, 0
+                FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id WHERE n.created_at <> o.created_at
+                UNION ALL
+                SELECT (n.resolved_at AT TIME ZONE 'UTC')::date, 0, 1
+                FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+                WHERE n.resolved_at IS DISTINCT FROM o.resolved_at AND n.resolved_at IS NOT NULL
+                UNION ALL
+                SELECT (o.resolved_at AT TIME ZONE 'UTC')::date, 0, -1
+                FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+                WHERE n.resolved_at IS DISTINCT FROM o.resolved_at AND o.resolved_at IS NOT NULL
+            ) AS moves GROUP BY day HAVING sum(created) <> 0 OR sum(resolved) <> 0 ORDER BY day
+        LOOP
+            PERFORM ticket_daily_add(delta.day, delta.created, delta.resolved);
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+LOCK TABLE tickets_ticket IN SHARE ROW EXCLUSIVE MODE;
+INSERT INTO ticket_daily (day, created, resolved)
+SELECT day, sum(created), sum(resolved) FROM (
+    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, 1 AS created, 0 AS resolved
+    FROM tickets_ticket WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '40 days'
+    UNION ALL
+    SELECT (resolved_at AT TIME ZONE 'UTC')::date, 0, 1
+    FROM tickets_ticket WHERE resolved_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '40 days'
+) AS recent GROUP BY day;
+
+CREATE TRIGGER ticket_daily_insert AFTER INSERT ON tickets_ticket
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ticket_daily_apply();
+CREATE TRIGGER ticket_daily_update AFTER UPDATE ON tickets_ticket
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ticket_daily_apply();
+CREATE TRIGGER ticket_daily_delete AFTER DELETE ON tickets_ticket
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ticket_daily_apply();
+CREATE TRIGGER ticket_daily_truncate AFTER TRUNCATE ON tickets_ticket
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_daily_apply();
+"""
+
+UNDAILY = """
+DROP TRIGGER IF EXISTS ticket_daily_insert ON tickets_ticket;
+DROP TRIGGER IF EXISTS ticket_daily_update ON tickets_ticket;
+DROP TRIGGER IF EXISTS ticket_daily_delete ON tickets_ticket;
+DROP TRIGGER IF EXISTS ticket_daily_truncate ON tickets_ticket;
+DROP FUNCTION IF EXISTS ticket_daily_apply();
+DROP FUNCTION IF EXISTS ticket_daily_add(date, bigint, bigint);
+DROP TABLE IF EXISTS ticket_daily;
+"""
+
 BATCH = 5000
+
+
+def create_daily(apps, schema_editor):
+    """After the resolved_at index exists: the fill reads the recent rows through it."""
+    from django.db import transaction
+
+    if schema_editor.connection.vendor == "postgresql":
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(DAILY)
+
+
+def drop_daily(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(UNDAILY)
 
 
 def create_stamp(apps, schema_editor):
@@ -132,4 +248,5 @@ class Migration(migrations.Migration):
                 name="ticket_resolved_idx",
             ),
         ),
+        migrations.RunPython(create_daily, drop_daily),
     ]

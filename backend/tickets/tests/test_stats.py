@@ -109,7 +109,8 @@ WITH first_resolution AS (
     GROUP BY ticket_id
 )
 SELECT
-    (SELECT round(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY r.at - t.created_at)) / 3600, 2)
+    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY date_part('epoch', r.at) - date_part('epoch', t.created_at)) / 3600)::numeric, 2)
         FROM first_resolution AS r JOIN tickets_ticket AS t ON t.id = r.ticket_id
         WHERE r.at >= %(now)s - interval '30 days'),
     (SELECT json_agg(json_build_array(
