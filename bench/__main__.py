@@ -96,6 +96,8 @@ class Context:
             self.deep_position = cur.fetchone()
             cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 1000")
             self.ids = [row[0] for row in cur.fetchall()]
+            # A ticket with comments and history, as seeded (not one the bench patches).
+            self.page_ticket = self.ids[1]
         self.rng = random.Random(7)
         self.patch_id = self.ids[0]
         self.patch_count = 0
@@ -108,7 +110,7 @@ class Context:
         return self.rng.choice(self.ids)
 
 
-def run_sql(conn, sql: str, params: list):
+def run_sql(conn, sql: str, params: list | dict):
     with conn.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall() if cur.description else []
@@ -161,9 +163,25 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
 
 def check_stats(port, conn, failures) -> None:
     client = load.Client(port)
+    before = datetime.now(UTC)
     _, payload = client.request("GET", "/api/tickets/stats/")
+    after = datetime.now(UTC)
     client.close()
     body = json.loads(payload)
+    # The median and the daily counts against the same figures computed from
+    # the history; the API read its clock between `before` and `after`, so one
+    # of the two must agree (they differ only if a resolution crossed the
+    # 30-day edge in between).
+    got = (body["median_hours_to_resolve"], body["daily"])
+    expected = [
+        tuple(run_sql(conn, cases_module.STATS_FROM_HISTORY_SQL, {"now": moment})[0])
+        for moment in (before, after)
+    ]
+    if got not in expected:
+        failures.append(
+            f"stats: median/daily {got[0]} {got[1][-3:]} but the history gives {expected[0][0]} "
+            f"{(expected[0][1] or [])[-3:]}"
+        )
     raw = run_sql(conn, cases_module.stats_scan_sql(), [])[0]
     expected = [raw[0], raw[1], *raw[3:7], *raw[7:11]]
     got = [

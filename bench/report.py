@@ -26,10 +26,11 @@ def markdown(result: dict) -> str:
     lines = [
         f"## N = {result['n']:,} ({result['when']}, {result['machine']['cpus']} CPUs, {result['server']})",
         "",
-        f"Seeded {result['n']:,} tickets in {seeding['total_seconds']:.1f} s "
+        f"Seeded {result['n']:,} tickets, {seeding.get('history_rows', 0):,} history entries and "
+        f"{seeding.get('comment_rows', 0):,} comments in {seeding['total_seconds']:.1f} s "
         f"({seeding['rows_per_second']:,.0f} rows/s: insert {seeding['insert_seconds']:.1f} s, "
         f"indexes {seeding['index_seconds']:.1f} s, vacuum+analyze {seeding['vacuum_seconds']:.1f} s); "
-        f"table with indexes {seeding['table_size']}.",
+        f"tables with indexes: {seeding['table_size']}.",
         "",
         "Suggestions: {suggestions:,} over the last {days} days ({last_30_days:,} in the last 30), "
         "{linked:,} linked to tickets.".format(**seeding["triage"])

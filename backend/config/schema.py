@@ -41,6 +41,7 @@ CLOSED_OBJECTS = (
     "TokenCreateRequest",
     "AgentCreateRequest",
     "PatchedAgentUpdateRequest",
+    "CommentRequest",
 )
 
 COMMON_RESPONSES = {

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "tickets",
     "limits",
     "triage",
+    "history",
+    "comments",
 ]
 
 MIDDLEWARE = [

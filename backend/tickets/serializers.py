@@ -105,8 +105,18 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = ["id", "title", "description", "category", "priority", "status", "created_at", "assignee"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "priority",
+            "status",
+            "created_at",
+            "assignee",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
         # Whitespace is trimmed, so a value must hold something else; the
         # validator never fails after trimming but tells the schema so (`pattern`).
         extra_kwargs = {
@@ -160,10 +170,17 @@ def ticket_rows(queryset: QuerySet) -> QuerySet:
 def ticket_representations(rows: Iterable[dict]) -> list[dict]:
     """What `TicketSerializer(many=True).data` gives for these `ticket_rows`,
     without a serializer per row. The columns are JSON-native as the database
-    returns them, except `created_at`, which goes through the serializer's own
+    returns them, except the times, which go through the serializer's own
     field."""
     created_at = _created_at_representation()
-    return [{**row, "created_at": created_at(row["created_at"])} for row in rows]
+    return [
+        {
+            **row,
+            "created_at": created_at(row["created_at"]),
+            "updated_at": None if row["updated_at"] is None else created_at(row["updated_at"]),
+        }
+        for row in rows
+    ]
 
 
 def ticket_array_chunks(
@@ -219,12 +236,31 @@ class BreakdownByCategory(serializers.Serializer):
     general = serializers.IntegerField()
 
 
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="A UTC calendar day.")
+    created = serializers.IntegerField(help_text="Tickets created that day.")
+    resolved = serializers.IntegerField(
+        help_text="Tickets that moved to resolved or closed for the first time that day."
+    )
+
+
 class TicketStatsSerializer(serializers.Serializer):
     total_tickets = serializers.IntegerField()
     open_tickets = serializers.IntegerField()
     avg_tickets_per_day = serializers.FloatField()
     priority_breakdown = BreakdownByPriority()
     category_breakdown = BreakdownByCategory()
+    median_hours_to_resolve = serializers.FloatField(
+        allow_null=True,
+        help_text="Median hours from creation to the first move to resolved or closed, over the "
+        "tickets whose first resolution falls in the last 30 days (to 2 decimals); null if none.",
+    )
+    daily = DaySerializer(many=True, help_text="The last 30 UTC days, oldest first, today last.")
+
+
+class TicketWithDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    ticket = TicketSerializer()
 
 
 class ErrorSerializer(serializers.Serializer):
