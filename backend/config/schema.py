@@ -34,7 +34,11 @@ DETAIL = {"$ref": "#/components/schemas/Detail"}
 CLOSED_OBJECTS = ("TicketRequest", "PatchedTicketRequest", "TicketOffsetPage", "TicketCursorPage")
 
 COMMON_RESPONSES = {
-    "503": ("The database is unavailable; retry after the Retry-After seconds.", ERROR),
+    "503": (
+        "The database is unavailable (retry after the Retry-After seconds), or a query ran past "
+        "DB_STATEMENT_TIMEOUT and was stopped (narrow it).",
+        ERROR,
+    ),
 }
 BODY_RESPONSES = {
     "400": ("The body is not valid JSON or not the expected shape.", DETAIL),
