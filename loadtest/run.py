@@ -60,6 +60,11 @@ def parse_args():
         action="store_true",
         help="browse only with paging parameters (the plain array returns the whole table)",
     )
+    parser.add_argument(
+        "--pgbouncer",
+        action="store_true",
+        help="serve the API through a PgBouncer of its own in transaction pooling mode",
+    )
     return parser.parse_args()
 
 
@@ -179,6 +184,15 @@ def stats_match(api_stats: dict, sql: dict) -> bool:
     )
 
 
+def pgbouncer_figures(pgbouncer, db_name: str) -> str:
+    stats = next((row for row in pgbouncer.show("stats") if row["database"] == db_name), {})
+    servers = [row for row in pgbouncer.show("servers") if row["database"] == db_name]
+    return (
+        f"{stats.get('total_xact_count', 0)} transactions over {len(servers)} server connections, "
+        f"average wait for a connection {stats.get('avg_wait_time', 0) / 1000:.1f} ms"
+    )
+
+
 def memory_verdict(samples) -> tuple[bool, str]:
     """Flat enough: after the first quarter (warm-up), the last quarter's median
     is within 50% (+32 MiB) of the second quarter's."""
@@ -198,6 +212,8 @@ def memory_verdict(samples) -> tuple[bool, str]:
 
 def main() -> int:
     args = parse_args()
+    if args.pgbouncer:
+        os.environ["LIVE_THROUGH_PGBOUNCER"] = "1"
     db_url, db_name, maintenance_url = load_database_url(args.database_url)
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     record_path = workdir / "record.jsonl"
@@ -287,6 +303,7 @@ def main() -> int:
             sampler.join()
             status, _, body = http("GET", f"{server.url}/api/tickets/stats/")
             api_stats = json.loads(body)
+            pooler = pgbouncer_figures(server.pgbouncer, db_name) if server.pgbouncer else None
         log = server.log()
     finally:
         if fake_llm:
@@ -315,7 +332,8 @@ def main() -> int:
     print(
         f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s)"
         f"{', paged lists only' if args.without_plain_list else ''} against gunicorn "
-        f"{args.workers} workers x {args.threads} threads on PostgreSQL; fake LLM delay {args.llm_delay}s, "
+        f"{args.workers} workers x {args.threads} threads on PostgreSQL"
+        f"{' through PgBouncer' if args.pgbouncer else ''}; fake LLM delay {args.llm_delay}s, "
         f"fails {args.llm_fail_rate:.0%}"
     )
     print(
@@ -338,6 +356,8 @@ def main() -> int:
         f"stats vs SQL: {'equal' if stats_ok else 'DIFFERENT'} (total {api_stats.get('total_tickets')}, "
         f"SQL {check['sql']['total_tickets']})"
     )
+    if pooler:
+        print(f"pgbouncer (transaction pooling): {pooler}")
     print(f"memory: {memory_text}: {'within bounds' if memory_ok else 'GROWING'}")
 
     problems = []

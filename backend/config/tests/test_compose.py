@@ -21,7 +21,9 @@ COMPOSE_FILE = REPO_DIR / "docker-compose.yml"
 ENV_EXAMPLE = REPO_DIR / ".env.example"
 INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-([^}]*))?\}")
 # The container listens on 8000, the port docker-compose.yml maps.
-NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND"}
+NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND", "DATABASE_ADDRESS"}
+# Services that start only when their profile is asked for.
+OPTIONAL_SERVICES = {"pgbouncer": "pgbouncer"}
 # Read from the shell by `make run`, not passed to any container.
 MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT"}
 
@@ -55,7 +57,10 @@ def interpolate(value: str, environment: dict[str, str]) -> str:
 
 
 def test_compose_file_has_the_three_services_of_the_brief(compose):
-    assert set(compose["services"]) == {"db", "backend", "frontend"}
+    default = {name for name, service in compose["services"].items() if not service.get("profiles")}
+    assert default == {"db", "backend", "frontend"}
+    for name, profile in OPTIONAL_SERVICES.items():
+        assert compose["services"][name]["profiles"] == [profile]
     assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
 
 
@@ -79,12 +84,27 @@ def test_backend_serves_8000_once_the_database_is_healthy(compose):
     assert backend["ports"] == ["8000:8000"]
     assert backend["depends_on"] == {"db": {"condition": "service_healthy"}}
     env = backend["environment"]
-    assert env["DATABASE_URL"] == "postgresql://postgres:postgres@db:5432/ticketdb"
+    assert interpolate(env["DATABASE_URL"], {}) == "postgresql://postgres:postgres@db:5432/ticketdb"
+    assert env["DATABASE_DIRECT_URL"] == "postgresql://postgres:postgres@db:5432/ticketdb"
+    through_pgbouncer = interpolate(env["DATABASE_URL"], {"DATABASE_ADDRESS": "pgbouncer:6432"})
+    assert through_pgbouncer == "postgresql://postgres:postgres@pgbouncer:6432/ticketdb"
     assert env["OPENAI_API_KEY"] == "${OPENAI_API_KEY:-}"
     assert interpolate(env["ALLOWED_HOSTS"], {}) == "localhost,127.0.0.1,backend"
     assert interpolate(env["CORS_ALLOWED_ORIGINS"], {}) == "http://localhost:3000,http://127.0.0.1:3000"
     assert interpolate(env["DEBUG"], {}) == "True"
     assert "/api/tickets/" in " ".join(backend["healthcheck"]["test"])
+
+
+def test_the_optional_pgbouncer_pools_transactions_in_front_of_the_healthy_database(compose):
+    pgbouncer = compose["services"]["pgbouncer"]
+
+    assert pgbouncer["build"] == "./pgbouncer"
+    assert pgbouncer["environment"]["POOL_MODE"] == "transaction"
+    assert pgbouncer["environment"]["DB_HOST"] == "db"
+    assert pgbouncer["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "ports" not in pgbouncer, "reached by the API only"
+    entrypoint = (REPO_DIR / "pgbouncer" / "entrypoint.sh").read_text()
+    assert "pool_mode = $POOL_MODE" in entrypoint and "listen_port = 6432" in entrypoint
 
 
 def test_frontend_serves_3000_built_for_the_api_on_8000(compose):
@@ -101,7 +121,9 @@ def test_services_start_in_dependency_order(compose):
         depends = service.get("depends_on", [])
         return list(depends) if isinstance(depends, (dict, list)) else []
 
-    graph = {name: needs(service) for name, service in compose["services"].items()}
+    graph = {
+        name: needs(service) for name, service in compose["services"].items() if name not in OPTIONAL_SERVICES
+    }
 
     assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "frontend"]
 
@@ -175,7 +197,7 @@ def test_compose_environment_with_an_empty_env_file_gives_the_default_settings(c
     backend_env = {
         name: interpolate(str(value), {})
         for name, value in compose["services"]["backend"]["environment"].items()
-        if name != "DATABASE_URL"
+        if name not in ("DATABASE_URL", "DATABASE_DIRECT_URL")
     }
     unset = dict.fromkeys(backend_env)
 

@@ -20,9 +20,12 @@ from urllib.parse import urlsplit, urlunsplit
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PGBOUNCER = os.environ.get("PGBOUNCER", shutil.which("pgbouncer") or "/usr/sbin/pgbouncer")
-# Set to 1 to run every live server of the tests (and the load run) through a
-# PgBouncer of its own in transaction pooling mode.
-THROUGH_PGBOUNCER = os.environ.get("LIVE_THROUGH_PGBOUNCER", "") in ("1", "true", "yes")
+
+
+def through_pgbouncer() -> bool:
+    """LIVE_THROUGH_PGBOUNCER=1 runs every live server of the tests (and the
+    load run) through a PgBouncer of its own in transaction pooling mode."""
+    return os.environ.get("LIVE_THROUGH_PGBOUNCER", "") in ("1", "true", "yes")
 
 
 def free_port() -> int:
@@ -82,7 +85,7 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         self.pgbouncer = None
-        if THROUGH_PGBOUNCER and self.env.get("DATABASE_URL", "").startswith("postgres"):
+        if through_pgbouncer() and self.env.get("DATABASE_URL", "").startswith("postgres"):
             self.pgbouncer = PgBouncer(self.env["DATABASE_URL"]).__enter__()
             self.env["DATABASE_DIRECT_URL"] = self.env["DATABASE_URL"]
             self.env["DATABASE_URL"] = self.pgbouncer.url
@@ -161,6 +164,11 @@ class PgBouncer:
             "pool_mode = transaction\n"
             f"default_pool_size = {pool_size}\n"
             f"max_client_conn = {max_client_conn}\n"
+            # A client waits at most this long for a server connection (the
+            # database down, the pool busy): then an error, which the API
+            # answers with a JSON 503, instead of hanging.
+            "query_wait_timeout = 5\n"
+            "server_login_retry = 1\n"
             f"logfile = {self.dir / 'pgbouncer.log'}\n"
             f"pidfile = {self.dir / 'pgbouncer.pid'}\n"
         )
