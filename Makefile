@@ -8,7 +8,7 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit backup restore
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
 	@echo "make audit  known vulnerabilities in the dependencies"
+	@echo "make backup            a consistent dump of the database to backups/"
+	@echo "make restore FILE=...  restore a dump into an empty database (FORCE=1 replaces a non-empty one)"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,3 +92,12 @@ audit: $(BACKEND_STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(PY) -m pip_audit --strict -r backend/requirements.txt
 	if [ -f frontend/package-lock.json ]; then cd frontend && npm audit --omit=dev; fi
+
+# Backup and restore of the database in DATABASE_URL (DATABASE_DIRECT_URL when set):
+# pg_dump custom format or SQLite's online backup, to backups/<name>-<UTC time>.
+backup: $(BACKEND_STAMP)
+	cd backend && ../$(PY) manage.py backup_database --directory ../backups
+
+restore: $(BACKEND_STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [FORCE=1]"; exit 2; }
+	cd backend && ../$(PY) manage.py restore_database "$(abspath $(FILE))" $(if $(FORCE),--force)
