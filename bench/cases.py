@@ -30,6 +30,10 @@ class Case:
     serial: bool = False
     # The list's query parameters, to EXPLAIN the SQL the ORM emits for them.
     list_params: dict | None = None
+    # A query that reads the whole table: at large N it may run past the API's
+    # DB_STATEMENT_TIMEOUT, and then its answer is the JSON 503 that says so.
+    # It is timed fewer times (--scan-repeat), as each run costs a full scan.
+    scan: bool = False
 
 
 def cursor_token(created_at, pk) -> str:
@@ -119,6 +123,7 @@ def build_cases(ctx) -> list[Case]:
             serial=True,
             raw_note="one sequential scan with the same predicate, no parallel workers",
             list_params={"search": seed.SHORT_TERM},
+            scan=True,
         ),
         Case(
             "deep page ~90% (cursor)",
@@ -134,6 +139,7 @@ def build_cases(ctx) -> list[Case]:
             lambda: (f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}", []),
             goal="contrast only",
             raw_note="the page alone, without the count",
+            scan=True,
         ),
         Case(
             "retrieve",

@@ -7,6 +7,8 @@ def _ms(value) -> str:
 
 def _goal_met(row, rows_by_name) -> str:
     goal, median = row["goal"], row["api"]["median_ms"]
+    if row.get("stopped_by_statement_timeout"):
+        return "503 at DB_STATEMENT_TIMEOUT"
     if goal.startswith("<= ") and goal.endswith(" ms"):
         return "met" if median <= float(goal[3:-3]) else "missed"
     if goal == "<= 1.5x first page":
@@ -53,6 +55,10 @@ def markdown(result: dict) -> str:
         f"{_ms(un['api']['p95_ms'])} | {_ms(un['raw_sql']['median_ms'])} (server-side cursor, all rows) | "
         f"{un['api']['median_ms'] / un['raw_sql']['median_ms']:.2f} | flat worker memory | "
         f"peak RSS {_ms(un['worker_peak_rss_mb_before'])} -> {_ms(un['worker_peak_rss_mb_after'])} MB |",
+        "",
+        "The unpaginated list's first bytes arrived after "
+        + ", ".join(_ms(ms) for ms in un.get("first_byte_ms") or [])
+        + " ms (one figure per run).",
         "",
     ]
     sv = result["serializer_vs_fast_path"]

@@ -215,13 +215,19 @@ def seed_sql(n: int) -> str:
                 (ARRAY['open','in_progress','resolved','closed','closed','closed'])[1 + floor(random() * 6)::int]
             END,
             now() - interval '730 days' * (1 - g::float8 / %(n)s) - interval '1 minute' * random()
-        FROM generate_series(1, %(n)s) AS g, v
+        FROM generate_series(%(first)s, %(last)s) AS g, v
     """
 
 
-def seed(url: str, n: int) -> dict:
+# Rows inserted per transaction: WAL, the tally trigger's transition table and
+# temporary files stay bounded however large N is, and progress shows.
+SEED_BATCH = 1_000_000
+
+
+def seed(url: str, n: int, progress=None) -> dict:
     """Insert n tickets with the secondary indexes dropped, then rebuild them
-    from their own definitions (a bulk build is far faster than n updates)."""
+    from their own definitions (a bulk build is far faster than n updates).
+    Rows go in SEED_BATCH at a time, one transaction each."""
     conn = psycopg2.connect(url)
     conn.autocommit = False
     timings = {}
@@ -235,14 +241,24 @@ def seed(url: str, n: int) -> dict:
         indexes = cur.fetchall()
         for name, _ in indexes:
             cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        started = time.perf_counter()
-        cur.execute(seed_sql(n), {"n": n})
         conn.commit()
+        started = time.perf_counter()
+        statement = seed_sql(n)
+        for first in range(1, n + 1, SEED_BATCH):
+            last = min(n, first + SEED_BATCH - 1)
+            cur.execute(statement, {"n": n, "first": first, "last": last})
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                elapsed = time.perf_counter() - started
+                progress(f"  inserted {last:,} of {n:,} rows in {elapsed:.0f} s")
         timings["insert_seconds"] = time.perf_counter() - started
         started = time.perf_counter()
-        for _, definition in indexes:
+        for name, definition in indexes:
+            step = time.perf_counter()
             cur.execute(definition)
-        conn.commit()
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                progress(f"  index {name} built in {time.perf_counter() - step:.0f} s")
         timings["index_seconds"] = time.perf_counter() - started
     conn.autocommit = True
     with conn.cursor() as cur:
