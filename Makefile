@@ -8,7 +8,7 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit backup restore
+	bench bench-smoke bench-migrations backend-test-pgbouncer smoke-run frontend-image-test load load-smoke audit backup restore
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -58,6 +58,17 @@ e2e-test: install
 N ?= 100000
 bench: $(BACKEND_STAMP)
 	$(PY) -m bench --n $(N) $(BENCH_ARGS)
+
+# Migrations under load: a database built and served by an older commit's code
+# (default: the last one before any migration past tickets 0004), N tickets, the
+# mixed load, then this checkout's migrations; failed requests and lock waits.
+bench-migrations: $(BACKEND_STAMP)
+	$(PY) -m bench.migrations --n $(N) $(BENCH_ARGS)
+
+# The backend's live-server tests with a PgBouncer (transaction pooling) of their own in front.
+backend-test-pgbouncer: $(BACKEND_STAMP)
+	cd backend && LIVE_THROUGH_PGBOUNCER=1 ../$(PY) -m pytest tickets/tests/test_faults.py \
+		tickets/tests/test_hardening.py tickets/tests/test_pgbouncer.py tickets/tests/test_rolling_restart.py
 
 # The benchmark at a small N: checks that it runs and that every fast path
 # answers as the raw SQL does. It prints figures but asserts no timing.
