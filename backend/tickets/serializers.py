@@ -148,11 +148,16 @@ def ticket_array_chunks(
                     [str(statement_timeout_ms()), str(STREAM_IDLE_TIMEOUT_MS)],
                 )
         rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
-        separator = b"["
-        while batch := list(islice(rows, chunk_size)):
-            yield separator + renderer.render(ticket_representations(batch))[1:-1]
-            separator = b","
-        yield b"[]" if separator == b"[" else b"]"
+        try:
+            separator = b"["
+            while batch := list(islice(rows, chunk_size)):
+                yield separator + renderer.render(ticket_representations(batch))[1:-1]
+                separator = b","
+            yield b"[]" if separator == b"[" else b"]"
+        finally:
+            # Close the cursor while its transaction is still open (a client
+            # that left stops the stream here).
+            rows.close()
 
 
 class ClassifyRequestSerializer(serializers.Serializer):
