@@ -107,14 +107,20 @@ PAGING_PARAMETERS = [
 ]
 
 
-def _chained(first: bytes, rest):
-    """`first`, then the rest; closing it closes the rest, which ends the
-    list's transaction when the client goes away."""
-    try:
-        yield first
-        yield from rest
-    finally:
-        rest.close()
+class _Chained:
+    """`first`, then the rest. Closing it closes the rest, which ends the
+    list's transaction, whether the body was read in full, in part or not at
+    all (a client that left)."""
+
+    def __init__(self, first: bytes, rest):
+        self.first, self.rest = first, rest
+
+    def __iter__(self):
+        yield self.first
+        yield from self.rest
+
+    def close(self):
+        self.rest.close()
 
 
 @extend_schema_view(
@@ -170,7 +176,7 @@ class TicketViewSet(
             # The first rows are read before the answer starts, so a query that
             # fails (a statement timeout) is a JSON error, not a broken 200.
             first = next(chunks)
-            return StreamingHttpResponse(_chained(first, chunks), content_type=renderer.media_type)
+            return StreamingHttpResponse(_Chained(first, chunks), content_type=renderer.media_type)
         return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
 
     def create(self, request, *args, **kwargs):

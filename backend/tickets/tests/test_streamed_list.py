@@ -48,3 +48,20 @@ def test_a_client_that_leaves_mid_stream_ends_the_lists_transaction():
         assert sessions_in_transaction() == 0
         log = server.log()
     assert "Traceback" not in log
+
+
+def test_a_streamed_list_closed_unread_ends_its_transaction():
+    from rest_framework.test import APIClient
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
+            "SELECT 'Ticket ' || g, 'Body', 'general', 'low', 'open', now() FROM generate_series(1, 5000) AS g"
+        )
+    response = APIClient().get("/api/tickets/")
+    assert response.streaming and connection.in_atomic_block
+    response.close()
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tickets_ticket")
+        assert cursor.fetchone()[0] == 5000
