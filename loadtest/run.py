@@ -328,7 +328,7 @@ def main() -> int:
             restarts.stop.set()
             sampler.stop.set()
             sampler.join()
-            status, _, body = http("GET", f"{server.url}/api/tickets/stats/")
+            status, _, body = http("GET", f"{server.url}/api/tickets/stats/", timeout=120)
             api_stats = json.loads(body)
             pooler = pgbouncer_figures(server.pgbouncer, db_name) if server.pgbouncer else None
         log = server.log()
