@@ -27,4 +27,4 @@ class Command(BaseCommand):
             path = database_backup(directory=Path(directory), url=database_url, snapshot=snapshot)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(str(path))
+        self.stdout.write(str(path.resolve()))
