@@ -61,7 +61,9 @@ class MixedTraffic(threading.Thread):
             method, path, body = self.pick()
             try:
                 if conn is None:
-                    conn = httpclient.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                    # Generous: requests that arrive while the new workers load the
+                    # app wait in the listen queue (seconds on a busy machine).
+                    conn = httpclient.HTTPConnection("127.0.0.1", self.port, timeout=180)
                 conn.request(method, path, body=body, headers={"Content-Type": "application/json"})
                 response = conn.getresponse()
                 payload = response.read()
@@ -103,6 +105,7 @@ def test_kill_hup_under_mixed_load_fails_no_request():
             before = sum(client.done for client in clients)
             os.kill(server.process.pid, signal.SIGHUP)
             workers = wait_for_new_workers(server, workers, 2)
+            http("GET", f"{server.url}/api/tickets/stats/", timeout=180)  # the new workers answer
             time.sleep(3)  # traffic on the new workers
             during_restarts.append(sum(client.done for client in clients) - before)
         for client in clients:
@@ -115,7 +118,7 @@ def test_kill_hup_under_mixed_load_fails_no_request():
     failures = [failure for client in clients for failure in client.failures]
     print(
         f"\nrolling restart: 2 x HUP, {done} requests by 8 clients "
-        f"({' and '.join(map(str, during_restarts))} from each HUP to 3 s after its new workers), "
+        f"({' and '.join(map(str, during_restarts))} from each HUP to 3 s after its new workers answered), "
         f"{len(failures)} failed"
     )
     assert all(count > 0 for count in during_restarts), "traffic went on through every restart"
