@@ -78,12 +78,14 @@ INSTALLED_APPS = [
     "triage",
     "history",
     "comments",
+    "backups",
 ]
 
 MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "limits.middleware.AdminSignInThrottleMiddleware",
+    "config.db_timeouts.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -126,6 +128,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_number("DATABASE_CONNECT_TIMEOUT", 5)
     )
+
+# No statement a request runs may take longer than this many seconds (0: no
+# limit); see config/db_timeouts.py. Migrations and other commands are not bounded.
+DB_STATEMENT_TIMEOUT = env_number("DB_STATEMENT_TIMEOUT", 5.0, float)
+
+# A connection that bypasses a transaction-pooling PgBouncer, for what needs a
+# session of its own (LISTEN/NOTIFY, migrations); DATABASE_URL when unset.
+DATABASE_DIRECT_URL = env_str("DATABASE_DIRECT_URL", env_str("DATABASE_URL"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
