@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { Link } from 'react-router-dom';
 import { labelFor } from '../../tickets/choices';
 import { useChoices } from '../../tickets/hooks/useTicketMeta';
-import { useSimilarTickets } from '../hooks/useSimilarTickets';
+import { similarText, useSimilarTickets } from '../hooks/useSimilarTickets';
 import '../triage.css';
 
 /**
@@ -15,7 +15,7 @@ export default function SimilarTickets({ title = '', description = '' }) {
   const meta = useChoices();
   const text = [title.trim(), description.trim()].filter(Boolean).join('. ');
   // The description alone decides when to look: the title adds words to compare.
-  const { status, tickets, error, retry } = useSimilarTickets(description.trim() ? text : '');
+  const { status, tickets, error, retry } = useSimilarTickets(similarText(description) ? text : '');
   if (status === 'idle') return null;
   const headingId = `${id}-heading`;
 
