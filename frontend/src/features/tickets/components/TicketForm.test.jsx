@@ -160,6 +160,10 @@ describe('TicketForm', () => {
       priority: 'high',
       suggestion_id: 41,
     });
+    // The used suggestion is not asked for again when the form clears.
+    await waitFor(() => expect(field('Description')).toHaveValue(''));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(classifyTicket).toHaveBeenCalledTimes(1);
   });
 
   it('links a suggestion only to the description it was made for', () => {

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { classifyTicket } from '../api';
 import { ticketKeys } from '../queryKeys';
 
@@ -21,6 +21,10 @@ export const MIN_CLASSIFY_LENGTH = 12;
 export function useClassify() {
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
+  // Texts whose suggestion a ticket used. Their cached answer is dropped when
+  // the text comes again (not at once: the form still observes it, and
+  // dropping an observed query would fetch it again).
+  const usedTexts = useRef(new Set());
   const query = useQuery({
     queryKey: ticketKeys.classify(text),
     queryFn: ({ signal }) => classifyTicket(text, { signal }),
@@ -39,6 +43,7 @@ export function useClassify() {
       const next = (description || '').trim();
       if (next.length < MIN_CLASSIFY_LENGTH) return;
       const key = ticketKeys.classify(next);
+      if (usedTexts.current.delete(next)) queryClient.removeQueries({ queryKey: key, exact: true });
       if (explicit && queryClient.getQueryState(key)?.status === 'error') {
         queryClient.refetchQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
       }
@@ -49,10 +54,10 @@ export function useClassify() {
 
   const reset = useCallback(
     ({ used = false } = {}) => {
-      if (used && text) queryClient.removeQueries({ queryKey: ticketKeys.classify(text), exact: true });
+      if (used && text) usedTexts.current.add(text);
       setText('');
     },
-    [queryClient, text],
+    [text],
   );
 
   let status = 'idle';
