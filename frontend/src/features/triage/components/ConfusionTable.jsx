@@ -22,7 +22,7 @@ export default function ConfusionTable({ caption, choices, matrix }) {
             <span aria-hidden="true">Suggested ↓ Now →</span>
           </td>
           {choices.map((col) => (
-            <th key={col.value} scope="col" className="confusion__label">
+            <th key={col.value} scope="col" className="confusion__label" title={col.label}>
               {col.label}
             </th>
           ))}
@@ -31,7 +31,7 @@ export default function ConfusionTable({ caption, choices, matrix }) {
       <tbody>
         {choices.map((row, i) => (
           <tr key={row.value}>
-            <th scope="row" className="confusion__label">
+            <th scope="row" className="confusion__label" title={row.label}>
               {row.label}
             </th>
             {choices.map((col, j) => {
