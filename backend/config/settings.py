@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tickets",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env_number("DATABASE_CONNECT_TIMEOUT", 5)
     )
 
+# The event stream's listener holds one long-lived connection per stream
+# server; behind a transaction-pooling proxy it needs a direct one.
+DATABASE_DIRECT_URL = env_str("DATABASE_DIRECT_URL")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache in the database is shared by every worker (throttle counters and
@@ -164,6 +169,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+# The listed origins may send cookies (EventSource `withCredentials`, a session).
+CORS_ALLOW_CREDENTIALS = True
 
 # How many proxies sit in front of the API. 0 means the peer address is the
 # client, so a forged X-Forwarded-For cannot dodge the classify throttle.
@@ -217,6 +224,21 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or None
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o")
 OPENAI_TIMEOUT = env_number("OPENAI_TIMEOUT", 10.0, float)
 CLASSIFY_CACHE_SECONDS = env_number("CLASSIFY_CACHE_SECONDS", 24 * 60 * 60)
+
+# The live event stream (live/): served by its own ASGI process (`python -m live`).
+LIVE_HEARTBEAT_SECONDS = env_number("LIVE_HEARTBEAT_SECONDS", 15.0, float)
+LIVE_RETENTION_SECONDS = max(600, env_number("LIVE_RETENTION_SECONDS", 900))
+LIVE_RETRY_MILLISECONDS = env_number("LIVE_RETRY_MILLISECONDS", 2000)
+# Stream servers wake on NOTIFY (PostgreSQL) and also look every so often;
+# SQLite has no NOTIFY, so they look often.
+LIVE_POLL_SECONDS = env_number(
+    "LIVE_POLL_SECONDS", 5.0 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0.5, float
+)
+# A reconnect that missed more events than this gets `reset` (reload) instead.
+LIVE_CATCH_UP_LIMIT = env_number("LIVE_CATCH_UP_LIMIT", 1000)
+# Events waiting for one slow client before its stream is closed (it reconnects and catches up).
+LIVE_QUEUE_LIMIT = env_number("LIVE_QUEUE_LIMIT", 2000)
+LIVE_THREADS = env_number("LIVE_THREADS", 4)
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.

@@ -7,6 +7,7 @@ from config.schema import SchemaView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("tickets.urls")),
+    path("api/", include("live.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
