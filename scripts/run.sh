@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Start the API on :8000 and the app on :3000 together; Ctrl-C stops both.
+# Start the API on :8000, the event stream on :8001 and the app on :3000 together;
+# Ctrl-C stops them all.
 # Called by `make run`, which installs dependencies and migrates first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BACKEND_PORT="${BACKEND_PORT:-8000}"
 FRONTEND_PORT="${FRONTEND_PORT:-3000}"
+EVENTS_PORT="${EVENTS_PORT:-$((BACKEND_PORT + 1))}"
 export REACT_APP_API_URL="${REACT_APP_API_URL:-http://localhost:${BACKEND_PORT}}"
+export REACT_APP_EVENTS_URL="${REACT_APP_EVENTS_URL:-http://localhost:${EVENTS_PORT}/api/events/}"
 export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:${FRONTEND_PORT},http://127.0.0.1:${FRONTEND_PORT}}"
 
 pids=()
@@ -26,10 +29,12 @@ fi
 set -m  # each server in its own process group, so stopping it stops its children
 (cd backend && exec .venv/bin/python manage.py runserver "0.0.0.0:${BACKEND_PORT}") &
 pids+=($!)
+(cd backend && exec .venv/bin/python -m live --host 0.0.0.0 --port "${EVENTS_PORT}") &
+pids+=($!)
 (cd frontend && exec npm start -- --port "${FRONTEND_PORT}") &
 pids+=($!)
 set +m
 
-echo "API: http://localhost:${BACKEND_PORT}/api/tickets/   App: http://localhost:${FRONTEND_PORT}   (Ctrl-C stops both)"
-# Stop everything as soon as either server exits.
+echo "API: http://localhost:${BACKEND_PORT}/api/tickets/   Events: ${REACT_APP_EVENTS_URL}   App: http://localhost:${FRONTEND_PORT}   (Ctrl-C stops all)"
+# Stop everything as soon as any server exits.
 wait -n "${pids[@]}"

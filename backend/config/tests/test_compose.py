@@ -23,7 +23,7 @@ INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-([^}]*))?\}")
 # The container listens on 8000, the port docker-compose.yml maps.
 NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND"}
 # Read from the shell by `make run`, not passed to any container.
-MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT"}
+MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "EVENTS_PORT"}
 
 # The API image holds backend/ alone; these files are checked from the repository.
 pytestmark = pytest.mark.skipif(
@@ -55,7 +55,7 @@ def interpolate(value: str, environment: dict[str, str]) -> str:
 
 
 def test_compose_file_has_the_three_services_of_the_brief(compose):
-    assert set(compose["services"]) == {"db", "backend", "frontend"}
+    assert set(compose["services"]) == {"db", "backend", "events", "frontend"}
     assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
 
 
@@ -93,7 +93,7 @@ def test_frontend_serves_3000_built_for_the_api_on_8000(compose):
     assert frontend["build"]["context"] == "./frontend"
     assert interpolate(frontend["build"]["args"]["REACT_APP_API_URL"], {}) == "http://localhost:8000"
     assert frontend["ports"] == ["3000:3000"]
-    assert frontend["depends_on"] == ["backend"]
+    assert frontend["depends_on"] == ["backend", "events"]
 
 
 def test_services_start_in_dependency_order(compose):
@@ -103,7 +103,7 @@ def test_services_start_in_dependency_order(compose):
 
     graph = {name: needs(service) for name, service in compose["services"].items()}
 
-    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "frontend"]
+    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "events", "frontend"]
 
 
 def test_compose_interpolations_are_well_formed_and_documented():
@@ -131,8 +131,10 @@ def test_env_example_documents_every_variable_the_backend_reads():
 
 
 def test_compose_passes_every_documented_variable_to_the_containers(compose):
-    passed = set(compose["services"]["backend"]["environment"]) | set(
-        compose["services"]["frontend"]["build"]["args"]
+    passed = (
+        set(compose["services"]["backend"]["environment"])
+        | set(compose["services"]["events"]["environment"])
+        | set(compose["services"]["frontend"]["build"]["args"])
     )
 
     assert documented_variables() - passed == NOT_FOR_CONTAINERS | MAKE_RUN_ONLY
@@ -321,3 +323,16 @@ def test_env_example_is_not_ignored():
     result = subprocess.run(["git", "check-ignore", "--no-index", "--quiet", ".env.example"], cwd=REPO_DIR)
 
     assert result.returncode == 1
+
+
+def test_events_serve_8001_from_the_api_image_once_the_api_has_migrated(compose):
+    events = compose["services"]["events"]
+
+    assert events["build"] == "./backend"
+    assert events["command"][:3] == ["python", "-m", "live"]
+    assert events["ports"] == ["8001:8001"]
+    assert events["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert events["environment"]["SKIP_MIGRATE"] == "1"
+    assert events["environment"]["DATABASE_URL"] == compose["services"]["backend"]["environment"]["DATABASE_URL"]
+    args = compose["services"]["frontend"]["build"]["args"]
+    assert interpolate(args["REACT_APP_EVENTS_URL"], {}) == "http://localhost:8001/api/events/"
