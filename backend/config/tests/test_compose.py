@@ -333,6 +333,8 @@ def test_events_serve_8001_from_the_api_image_once_the_api_has_migrated(compose)
     assert events["ports"] == ["8001:8001"]
     assert events["depends_on"] == {"backend": {"condition": "service_healthy"}}
     assert events["environment"]["SKIP_MIGRATE"] == "1"
-    assert events["environment"]["DATABASE_URL"] == compose["services"]["backend"]["environment"]["DATABASE_URL"]
+    assert (
+        events["environment"]["DATABASE_URL"] == compose["services"]["backend"]["environment"]["DATABASE_URL"]
+    )
     args = compose["services"]["frontend"]["build"]["args"]
     assert interpolate(args["REACT_APP_EVENTS_URL"], {}) == "http://localhost:8001/api/events/"

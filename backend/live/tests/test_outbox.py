@@ -10,16 +10,21 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from live.events import stream_events
+from live.models import Event
 from live.selectors import event_catch_up, event_head
 from live.services import event_prune
 from live.triggers import BULK_EVENT_LIMIT
-from live.models import Event
 from tickets.models import Ticket
 from tickets.tests.factories import make_ticket
 from tickets.tests.live import database_url
 from tickets.tests.markers import requires_postgresql
 
-NEW_TICKET = {"title": "Printer on fire", "description": "Smoke everywhere", "category": "technical", "priority": "high"}
+NEW_TICKET = {
+    "title": "Printer on fire",
+    "description": "Smoke everywhere",
+    "category": "technical",
+    "priority": "high",
+}
 
 
 def test_api_create_publishes_ticket_created_with_the_ticket_as_the_api_returns_it(api, events):
@@ -31,7 +36,11 @@ def test_api_create_publishes_ticket_created_with_the_ticket_as_the_api_returns_
 
 def test_api_update_publishes_ticket_updated_naming_the_changed_fields(api, events):
     ticket = make_ticket(status="open", priority="low")
-    api.patch(f"/api/tickets/{ticket.pk}/", {"status": "closed", "priority": "high", "title": ticket.title}, format="json")
+    api.patch(
+        f"/api/tickets/{ticket.pk}/",
+        {"status": "closed", "priority": "high", "title": ticket.title},
+        format="json",
+    )
 
     event = stream_events(events())[-1]
     assert event.kind == "ticket.updated"
