@@ -31,11 +31,15 @@ BATCH = 500
 
 
 class Subscriber:
-    __slots__ = ("queue", "closed")
+    """An open stream: a queue of (position, bytes), position None for comments.
+    Events at or before `after` are not sent (the client has them)."""
+
+    __slots__ = ("queue", "closed", "after")
 
     def __init__(self):
         self.queue: asyncio.Queue = asyncio.Queue()
         self.closed = False
+        self.after = 0
 
     def put(self, item) -> None:
         if not self.closed:
@@ -98,14 +102,14 @@ class Hub:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
 
-    def publish(self, chunk: bytes) -> None:
+    def publish(self, chunk: bytes, position: int | None = None) -> None:
         limit = settings.LIVE_QUEUE_LIMIT
         for subscriber in self.subscribers:
             if subscriber.queue.qsize() >= limit:
                 # Too slow to keep up: it reconnects with Last-Event-ID and catches up.
                 subscriber.close()
             else:
-                subscriber.put(chunk)
+                subscriber.put((position, chunk))
 
     async def _dispatch_forever(self) -> None:
         while True:
@@ -124,7 +128,7 @@ class Hub:
         while True:
             events, read_to = await self.run_sync(events_after, position=self.head, limit=BATCH)
             for event in events:
-                self.publish(event.encode())
+                self.publish(event.encode(), event.position)
             if read_to == self.head:
                 return
             self.head = read_to

@@ -34,12 +34,17 @@ class CatchUp:
 def event_catch_up(*, after: int | None, upto: int | None = None) -> CatchUp:
     """`after` is the client's Last-Event-ID (None: a new client, nothing to
     replay). `upto` is where the live stream of this connection starts (the
-    newest committed event when not given)."""
+    newest committed event when not given). The answer's `upto` is the id
+    after which live events are to be sent."""
     if upto is None:
         upto = event_head()
     if after is None or after == upto:
         return CatchUp(upto, [])
     if after > upto:
+        # Either this server has not read the newest events yet (the client
+        # saw them elsewhere) or the id is not one of ours.
+        if after <= event_head():
+            return CatchUp(after, [])
         return CatchUp(upto, [], "unknown_event_id")
     window = Event.objects.filter(position__isnull=False).aggregate(oldest=Min("position"))
     oldest = window["oldest"]

@@ -89,6 +89,7 @@ class EventStreamApp:
                 )
                 await _send_response(send, unavailable)
                 return
+            subscriber.after = catch_up.upto
             headers = [
                 (name, value) for name, value in _headers(response) if name.lower() != b"content-length"
             ]
@@ -116,12 +117,13 @@ async def _pump(send, subscriber) -> None:
     meanwhile goes out in one write."""
     queue = subscriber.queue
     while True:
-        chunks = [await queue.get()]
+        items = [await queue.get()]
         while not queue.empty():
-            chunks.append(queue.get_nowait())
-        closing = CLOSE in chunks
+            items.append(queue.get_nowait())
+        closing = CLOSE in items
         if closing:
-            chunks = chunks[: chunks.index(CLOSE)]
+            items = items[: items.index(CLOSE)]
+        chunks = [chunk for position, chunk in items if position is None or position > subscriber.after]
         if chunks:
             await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
         if closing:

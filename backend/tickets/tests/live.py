@@ -261,9 +261,13 @@ class EventStreamReader:
     def next_event(self, timeout: float = 5) -> tuple[str | None, str, str]:
         import json
 
-        self.conn.sock.settimeout(timeout)
+        deadline = time.monotonic() + timeout
         event_id, name, data = None, "message", []
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            self.conn.sock.settimeout(left)
             line = self.response.fp.readline()
             if not line:
                 raise ConnectionError("the stream ended")
