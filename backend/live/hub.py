@@ -11,6 +11,7 @@ in the event loop.
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -28,6 +29,7 @@ CLOSE = object()
 KEEP_ALIVE = b": keep-alive\n\n"
 PRUNE_EVERY_SECONDS = 60
 BATCH = 500
+COALESCE_SECONDS = 0.02
 
 
 class Subscriber:
@@ -90,6 +92,13 @@ class Hub:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._close_listener()
+        # Each pool thread closes its own database connection before the pool ends.
+        barrier = threading.Barrier(settings.LIVE_THREADS)
+        closing = [
+            asyncio.wrap_future(self.pool.submit(_close_connection, barrier))
+            for _ in range(settings.LIVE_THREADS)
+        ]
+        await asyncio.gather(*closing, return_exceptions=True)
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def subscribe(self) -> tuple[Subscriber, int]:
@@ -118,6 +127,9 @@ class Hub:
             except TimeoutError:
                 pass
             self._wake.clear()
+            # Let the commits of the next few milliseconds join this read, so
+            # a busy stream sends several events per write to each client.
+            await asyncio.sleep(COALESCE_SECONDS)
             try:
                 await self._dispatch_new()
             except Exception as exc:
@@ -197,6 +209,14 @@ def _with_fresh_connection(function, *args, **kwargs):
         return function(*args, **kwargs)
     finally:
         close_old_connections()
+
+
+def _close_connection(barrier: threading.Barrier) -> None:
+    try:
+        barrier.wait(timeout=2)
+    except threading.BrokenBarrierError:
+        pass
+    connection.close()
 
 
 def _listen_connection():

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from tickets.serializers import DetailSerializer
@@ -49,6 +50,13 @@ class EventStreamBaseView(APIView):
 
     renderer_classes = [JSONRenderer]
     throttle_classes = []
+
+    # Read at request time, so the stream always follows the API's settings.
+    def get_authenticators(self):
+        return [authentication() for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+
+    def get_permissions(self):
+        return [permission() for permission in api_settings.DEFAULT_PERMISSION_CLASSES]
 
     def perform_content_negotiation(self, request, force=False):
         # EventSource asks for text/event-stream; errors are still answered in JSON.
