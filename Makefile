@@ -8,7 +8,7 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit
+	bench bench-smoke smoke-run frontend-image-test load load-smoke load-streams audit
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -16,6 +16,7 @@ help:
 	@echo "make seed   fill the database with demo tickets"
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
+	@echo "make load-streams   500 open event streams beside the mixed load (STREAMS, N)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
@@ -84,6 +85,12 @@ load: $(BACKEND_STAMP)
 # The short run that `make test` includes.
 load-smoke: $(BACKEND_STAMP)
 	$(PY) loadtest/run.py --users 20 --duration 30s
+
+# 500 open event streams beside the mixed load: p99 with and without them, memory
+# per stream, delivery time of an event to every stream. Its own database.
+STREAMS ?= 500
+load-streams: $(BACKEND_STAMP)
+	$(PY) loadtest/streams.py --n $(N) --streams $(STREAMS) --seconds 15
 
 # Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
 audit: $(BACKEND_STAMP)

@@ -115,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--streams", type=int, default=500)
-    parser.add_argument("--seconds", type=float, default=20, help="length of each mixed-load phase")
+    parser.add_argument("--seconds", type=float, default=15, help="length of each mixed-load phase")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--probes", type=int, default=20, help="PATCHes whose delivery is timed")
     parser.add_argument("--server", default=default_server())
