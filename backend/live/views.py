@@ -12,14 +12,11 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
-
-from tickets.serializers import DetailSerializer
 
 from .events import encode
 from .selectors import event_catch_up
@@ -70,14 +67,17 @@ class EventStreamBaseView(APIView):
         if len(params.getlist("last_event_id")) > 1:
             raise ValidationError({"last_event_id": ["Give this parameter once."]})
         # The header is what EventSource sends on its own reconnects, so it is newer.
+        ids = {}
         for name, value in (
             ("Last-Event-ID", request.headers.get("Last-Event-ID")),
             ("last_event_id", params.get("last_event_id")),
         ):
-            if value is not None and value.strip() != "":
+            if value is not None:
                 if not EVENT_ID.fullmatch(value.strip()):
                     raise ValidationError({name: ["Must be an event id (a whole number)."]})
-                return int(value.strip())
+                ids[name] = int(value.strip())
+        if ids:
+            return ids.get("Last-Event-ID", ids.get("last_event_id"))
         return None
 
 
@@ -98,8 +98,21 @@ class EventStreamBaseView(APIView):
         ),
     ],
     responses={
-        (200, EVENT_STREAM): OpenApiResponse(OpenApiTypes.STR, description="The event stream."),
-        400: OpenApiResponse(DetailSerializer, description="A bad or unknown parameter."),
+        (200, EVENT_STREAM): OpenApiResponse(
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "event": {"type": "string"},
+                    "data": {"type": "string"},
+                },
+            },
+            description="The event stream: each event's id, name and JSON data.",
+        ),
+        400: OpenApiResponse(
+            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            description="A bad or unknown parameter: its name mapped to messages.",
+        ),
     },
 )
 class EventPollView(EventStreamBaseView):
