@@ -9,7 +9,7 @@ FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
 	bench bench-smoke bench-migrations backend-test-pgbouncer smoke-run frontend-image-test load load-smoke \
-	audit lock lint format eval-triage eval-triage-smoke backup restore
+	audit lock lint format eval-triage eval-triage-smoke backup restore load-streams
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
 	@echo "make eval-triage   score the configured LLM, the similar classifier and the defaults"
+	@echo "make load-streams   500 open event streams beside the mixed load (STREAMS, N)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
 	@echo "make backup            a consistent dump of the database to backups/"
@@ -124,6 +125,12 @@ load: $(BACKEND_STAMP)
 # The short run that `make test` includes.
 load-smoke: $(BACKEND_STAMP)
 	$(PY) loadtest/run.py --users 20 --duration 30s
+
+# 500 open event streams beside the mixed load: p99 with and without them, memory
+# per stream, delivery time of an event to every stream. Its own database.
+STREAMS ?= 500
+load-streams: $(BACKEND_STAMP)
+	$(PY) loadtest/streams.py --n $(N) --streams $(STREAMS) --seconds 15
 
 # Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
 audit: $(BACKEND_STAMP)

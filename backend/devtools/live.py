@@ -361,3 +361,130 @@ class ThrowawayPostgres:
 
     def _run(self, *args: str, check: bool = True) -> None:
         subprocess.run(_as_postgres_user(list(args)), check=check, capture_output=True, timeout=120)
+
+
+class EventServer:
+    """The event stream server (`python -m live`, uvicorn) on a free port."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(tempfile.mkstemp(prefix="events-", suffix=".log")[1])
+        self.env = {
+            **os.environ,
+            "DEBUG": "False",
+            "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+        self._final_log: str | None = None
+
+    def __enter__(self) -> EventServer:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "live", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=BACKEND_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the event server exited at start:\n{self.log()}")
+            try:
+                http("GET", f"{self.url}/api/ready-check/", timeout=10)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"the event server did not answer within 30 s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        if self._final_log is None and self.log_path.exists():
+            self._final_log = self.log()
+            self.log_path.unlink()
+
+    def log(self) -> str:
+        if self._final_log is not None:
+            return self._final_log
+        return self.log_path.read_text(errors="replace")
+
+
+class EventStreamReader:
+    """A client of one Server-Sent Events stream: `next_event()` returns
+    (id, name, data) as a browser's EventSource would see them."""
+
+    def __init__(self, url: str, headers: dict | None = None, timeout: float = 10):
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self.conn.request(
+            "GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {}
+        )
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.headers = dict(self.response.headers)
+        self.comments: list[str] = []
+
+    def next_event(self, timeout: float = 5) -> tuple[str | None, str, str]:
+        import json
+
+        deadline = time.monotonic() + timeout
+        event_id, name, data = None, "message", []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            self.conn.sock.settimeout(left)
+            line = self.response.fp.readline()
+            if not line:
+                raise ConnectionError("the stream ended")
+            line = line.decode().rstrip("\r\n")
+            if line == "":
+                if data:
+                    return event_id, name, json.loads("\n".join(data))
+                event_id, name, data = event_id, "message", []
+                continue
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "":
+                self.comments.append(value)
+            elif field == "id":
+                event_id = value
+            elif field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+
+    def until(self, name: str, timeout: float = 5):
+        """The next event called `name` (events before it are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no {name} event within {timeout} s")
+            event = self.next_event(timeout=left)
+            if event[1] == name:
+                return event
+
+    def close(self) -> None:
+        self.conn.close()

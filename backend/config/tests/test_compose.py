@@ -26,7 +26,7 @@ NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND", "DATABASE_ADDRESS"}
 # Services that start only when their profile is asked for.
 OPTIONAL_SERVICES = {"pgbouncer": "pgbouncer"}
 # Read from the shell by `make run`, not passed to any container.
-MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "BIND_HOST"}
+MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "BIND_HOST", "EVENTS_PORT"}
 # Read by docker compose itself (published address, image stage).
 COMPOSE_ONLY = {"BIND_ADDRESS", "BACKEND_TARGET"}
 PASSWORDS = {"POSTGRES_PASSWORD": "pg-super-secret", "APP_DB_PASSWORD": "app-secret"}
@@ -68,7 +68,7 @@ def interpolate(value: str, environment: dict[str, str]) -> str:
 
 def test_compose_file_has_the_three_services_of_the_brief_and_the_edge(compose):
     default = {name for name, service in compose["services"].items() if not service.get("profiles")}
-    assert default == {"db", "backend", "frontend", "edge"}
+    assert default == {"db", "backend", "events", "frontend", "edge"}
     for name, profile in OPTIONAL_SERVICES.items():
         assert compose["services"][name]["profiles"] == [profile]
     assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
@@ -136,7 +136,10 @@ def test_the_edge_publishes_the_api_on_8000_with_the_repository_config(compose):
     assert edge["image"].startswith("nginx:")
     assert "./edge/nginx.conf:/etc/nginx/nginx.conf:ro" in edge["volumes"]
     assert [interpolate(port, {}) for port in edge["ports"]] == ["127.0.0.1:8000:8080"]
-    assert edge["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert edge["depends_on"] == {
+        "backend": {"condition": "service_healthy"},
+        "events": {"condition": "service_healthy"},
+    }
 
 
 def test_published_ports_are_on_loopback_unless_env_says_otherwise(compose):
@@ -165,7 +168,7 @@ def test_services_start_in_dependency_order(compose):
         name: needs(service) for name, service in compose["services"].items() if name not in OPTIONAL_SERVICES
     }
 
-    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "edge", "frontend"]
+    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "events", "edge", "frontend"]
 
 
 def test_compose_interpolations_are_well_formed_and_documented():
@@ -242,6 +245,7 @@ def test_compose_passes_every_documented_variable_to_the_containers(compose):
     passed = (
         set(compose["services"]["backend"]["environment"])
         | set(compose["services"]["db"]["environment"])
+        | set(compose["services"]["events"]["environment"])
         | set(compose["services"]["frontend"]["build"]["args"])
     )
 
@@ -453,3 +457,18 @@ def test_make_installs_the_locked_requirements_with_their_hashes():
 
     assert "pip install --quiet --require-hashes -r backend/requirements-dev.txt" in makefile
     assert "\nlock:" in makefile and "--generate-hashes" in makefile
+
+
+def test_events_serve_8001_from_the_api_image_once_the_api_has_migrated(compose):
+    events = compose["services"]["events"]
+
+    assert events["build"] == "./backend"
+    assert events["command"][:3] == ["python", "-m", "live"]
+    assert "ports" not in events, "the edge serves it on :8000"
+    assert events["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert events["environment"]["SKIP_MIGRATE"] == "1"
+    assert (
+        events["environment"]["DATABASE_URL"] == compose["services"]["backend"]["environment"]["DATABASE_URL"]
+    )
+    args = compose["services"]["frontend"]["build"]["args"]
+    assert interpolate(args["REACT_APP_EVENTS_URL"], {}) == "http://localhost:8000/api/events/"
