@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import { useScrollRestoration } from '../../../lib/useScrollRestoration';
 import StatsPanel from '../../stats/components/StatsPanel';
 import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
@@ -30,6 +31,7 @@ export default function QueuePage() {
 
   // The list waits for the choices, which say which filters in the URL are valid.
   const tickets = useTicketList(query, { enabled: Boolean(meta.data) });
+  useScrollRestoration(tickets.tickets.length > 0);
   const stats = useStats();
   const classifier = useClassify();
   const { create } = useCreateTicket(query);
