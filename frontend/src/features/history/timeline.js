@@ -85,8 +85,10 @@ export function describeChanges(entry, options = {}) {
   });
 }
 
-/** The creation entry: every old value is null. */
+/** The creation entry: it sets the title, and every old value is null. */
 export function isCreation(entry) {
-  const values = Object.values(entry.changes || {});
-  return values.length > 0 && values.every((pair) => Array.isArray(pair) && pair[0] === null);
+  const changes = entry.changes || {};
+  return (
+    Array.isArray(changes.title) && Object.values(changes).every((pair) => Array.isArray(pair) && pair[0] === null)
+  );
 }
