@@ -36,6 +36,9 @@ export function useScrollRestoration(ready) {
     const onScroll = () => {
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => {
+        // Leaving the page shortens the document and scrolls it up; by then the
+        // address is already the next page's, and that scroll is not this page's.
+        if (`${window.location.pathname}${window.location.search}` !== key) return;
         writeStore({ ...readStore(), [key]: window.scrollY });
       });
     };

@@ -63,7 +63,7 @@ function TicketDetail({ ticket, editable }) {
   const shown = (field) => (field in pending ? pending[field] : ticket[field]);
 
   return (
-    <article className="ticket-page__ticket" aria-labelledby="ticket-page-title">
+    <article className="ticket-page__ticket" aria-label={ticket.title}>
       <header className="ticket-page__header">
         <EditableText
           label="Title"
