@@ -40,7 +40,8 @@ export default function DailyChart({ daily = [] }) {
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         preserveAspectRatio="none"
         role="img"
-        aria-labelledby={`${id}-svg-title ${id}-svg-desc`}
+        aria-labelledby={`${id}-svg-title`}
+        aria-describedby={`${id}-svg-desc`}
       >
         <title id={`${id}-svg-title`}>Tickets created and resolved per day</title>
         <desc id={`${id}-svg-desc`}>
