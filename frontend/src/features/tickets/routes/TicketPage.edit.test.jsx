@@ -84,7 +84,8 @@ function renderPage() {
 
 const patches = () => fake.requests.filter((r) => r.method === 'patch');
 
-describe('editing on the ticket page', () => {
+// Several requests per test; generous on a busy machine.
+describe('editing on the ticket page', { timeout: 20000 }, () => {
   it('sends the ETag of the last read in If-Match, and the next one after a save', async () => {
     const user = userEvent.setup();
     renderPage();
