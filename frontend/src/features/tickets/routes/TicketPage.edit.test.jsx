@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { renderWithProviders } from '../../../test/render';
 import TicketPage from './TicketPage';
 
 const fake = installFakeHttp();
+// A save is a PATCH and refetches; give them time on a busy machine.
+configure({ asyncUtilTimeout: 4000 });
 
 const AGENTS = [
   { id: 4, username: 'ada', name: 'Ada Lovelace' },
