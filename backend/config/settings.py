@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -203,6 +204,9 @@ CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 # The app on another port (or subdomain) signs in with a session cookie, so
 # it sends credentials; only the origins above may read the answers.
 CORS_ALLOW_CREDENTIALS = True
+# The app reads a ticket's ETag and sends it back in If-Match on PATCH.
+CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_ALLOW_HEADERS = (*default_headers, "if-match")
 
 # Who may use the API. `open`: everyone, as the brief shows (no sign-in).
 # `required`: agents only, by session or token. Unset: closed in production.

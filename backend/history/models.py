@@ -32,6 +32,15 @@ class TicketChange(models.Model):
     via = models.CharField(max_length=10, choices=Via.choices)
     # {"field": [old, new]}; the creation entry has old = null for every field.
     changes = models.JSONField()
+    # The creation entry of a ticket created from an AI suggestion names it.
+    suggestion = models.ForeignKey(
+        "triage.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "id"], name="ticket_change_ticket_idx")]

@@ -7,4 +7,6 @@ from .models import TicketChange
 
 def ticket_history(*, ticket_id: int) -> QuerySet[TicketChange]:
     """A ticket's entries, oldest first (by id: the order they were written)."""
-    return TicketChange.objects.filter(ticket_id=ticket_id).select_related("actor").order_by("id")
+    return (
+        TicketChange.objects.filter(ticket_id=ticket_id).select_related("actor", "suggestion").order_by("id")
+    )

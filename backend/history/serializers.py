@@ -25,12 +25,26 @@ class ChangesField(serializers.JSONField):
     """{"field": [old, new]}; old is null in the creation entry."""
 
 
+class SuggestionRefSerializer(serializers.Serializer):
+    """The AI suggestion a ticket was created from, as the form showed it."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    priority = serializers.CharField()
+    source = serializers.CharField()
+
+
 class TicketChangeSerializer(serializers.ModelSerializer):
     actor = ActorSerializer(allow_null=True, read_only=True)
+    suggestion = SuggestionRefSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text="On the creation entry of a ticket created from an AI suggestion: that suggestion; else null.",
+    )
     via = serializers.ChoiceField(choices=Via.choices, read_only=True)
     changes = ChangesField(read_only=True)
 
     class Meta:
         model = TicketChange
-        fields = ["id", "at", "actor", "via", "changes"]
+        fields = ["id", "at", "actor", "via", "changes", "suggestion"]
         read_only_fields = fields

@@ -87,3 +87,12 @@ def ticket_change_record(*, ticket, before: dict | None, actor=None, via: str = 
         if not changes:
             return
     TicketChange.objects.create(ticket=ticket, at=ticket.updated_at, actor=actor, via=via, changes=changes)
+
+
+def ticket_creation_link_suggestion(*, ticket_id: int, suggestion_id: int) -> None:
+    """Name the suggestion a ticket was created from on its creation entry.
+
+    Call it in the transaction that created the ticket (its creation entry,
+    written by the trigger or the service, is the ticket's first)."""
+    first = TicketChange.objects.filter(ticket_id=ticket_id).order_by("id").values_list("pk", flat=True)[:1]
+    TicketChange.objects.filter(pk__in=list(first)).update(suggestion_id=suggestion_id)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from history.services import ticket_creation_link_suggestion
 from rest_framework.exceptions import ValidationError
 
 from tickets import llm_service
@@ -122,4 +123,5 @@ def ticket_create_from_suggestion(*, suggestion_id: int | None = None, **fields)
                 "current_priority",
             ]
         )
+        ticket_creation_link_suggestion(ticket_id=ticket.pk, suggestion_id=suggestion.pk)
     return ticket

@@ -108,3 +108,26 @@ def test_later_label_changes_follow_on_the_suggestion(api):
     assert stats["agreement_now"]["category"] == 0.0
     assert stats["accepted_unchanged"]["category"] == 1.0
     assert stats["confusion"]["category"]["billing"]["technical"] == 1
+
+
+def test_the_creation_history_entry_names_the_suggestion_the_ticket_came_from(api):
+    suggestion = suggest()
+    ticket = create(api, suggestion_id=suggestion.pk).json()
+    api.patch(f"/api/tickets/{ticket['id']}/", {"priority": "low"}, format="json")
+
+    entries = api.get(f"/api/tickets/{ticket['id']}/history/").json()["results"]
+
+    assert entries[0]["suggestion"] == {
+        "id": suggestion.pk,
+        "category": "billing",
+        "priority": "high",
+        "source": "llm",
+    }
+    assert entries[0]["changes"]["priority"] == [None, "medium"]
+    assert entries[1]["suggestion"] is None
+
+
+def test_a_ticket_created_without_a_suggestion_has_none_on_its_creation_entry(api):
+    ticket = create(api).json()
+    entries = api.get(f"/api/tickets/{ticket['id']}/history/").json()["results"]
+    assert entries[0]["suggestion"] is None

@@ -97,3 +97,13 @@ export async function request(config) {
     throw toApiError(error);
   }
 }
+
+/** Like `request`, but resolves to { data, headers } (e.g. to read an ETag). */
+export async function requestWithHeaders(config) {
+  try {
+    const response = await http.request(config);
+    return { data: response.data, headers: response.headers || {} };
+  } catch (error) {
+    throw toApiError(error);
+  }
+}

@@ -1,6 +1,6 @@
 // The ticket endpoints. Hooks call these; nothing else knows their URLs.
 import { API_URL, PAGE_SIZE } from '../../lib/config';
-import { request } from '../../lib/apiClient';
+import { request, requestWithHeaders } from '../../lib/apiClient';
 
 /** Keep only the filters that are set, so the query string stays readable. */
 export function filterParams(filters = {}) {
@@ -33,16 +33,51 @@ export async function listTickets({ filters, cursor, pageSize = PAGE_SIZE, signa
   return { results: data.results, nextCursor: cursorFromUrl(data.next) };
 }
 
-export function getTicket(id, { signal } = {}) {
-  return request({ method: 'get', url: `/tickets/${id}/`, signal });
+function headerOf(headers, name) {
+  if (!headers) return undefined;
+  return typeof headers.get === 'function' ? headers.get(name) : headers[name];
+}
+
+/** The ticket with `etag`: its version from the ETag header, for If-Match on the next edit. */
+function withEtag(ticket, headers) {
+  const etag = headerOf(headers, 'etag');
+  return etag ? { ...ticket, etag } : ticket;
+}
+
+export async function getTicket(id, { signal } = {}) {
+  const { data, headers } = await requestWithHeaders({ method: 'get', url: `/tickets/${id}/`, signal });
+  return withEtag(data, headers);
+}
+
+/**
+ * Change a ticket only if it is still at version `etag` (If-Match). On 412 the
+ * ApiError carries `conflict`: the ticket as it is now (with its etag).
+ */
+export async function editTicket(id, changes, etag) {
+  try {
+    const { data, headers } = await requestWithHeaders({
+      method: 'patch',
+      url: `/tickets/${id}/`,
+      data: changes,
+      headers: etag ? { 'If-Match': etag } : {},
+    });
+    return withEtag(data, headers);
+  } catch (error) {
+    const response = error?.cause?.response;
+    if (error?.status === 412 && response?.data?.ticket) {
+      error.conflict = withEtag(response.data.ticket, response.headers);
+    }
+    throw error;
+  }
 }
 
 export function createTicket(ticket) {
   return request({ method: 'post', url: '/tickets/', data: ticket });
 }
 
-export function updateTicket(id, changes) {
-  return request({ method: 'patch', url: `/tickets/${id}/`, data: changes });
+export async function updateTicket(id, changes) {
+  const { data, headers } = await requestWithHeaders({ method: 'patch', url: `/tickets/${id}/`, data: changes });
+  return withEtag(data, headers);
 }
 
 /** The category, priority and status choices (value and label) and the title's length limit. */

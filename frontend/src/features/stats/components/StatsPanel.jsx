@@ -3,6 +3,7 @@ import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
 import { choicesFor } from '../../tickets/choices';
 import { useChoices } from '../../tickets/hooks/useTicketMeta';
+import DailyChart, { formatHours } from './DailyChart';
 
 function Metric({ label, value, accent }) {
   return (
@@ -57,6 +58,9 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
             <Metric label="Total" value={formatNumber(stats.total_tickets)} />
             <Metric label="Open" value={formatNumber(stats.open_tickets)} accent="open" />
             <Metric label="Avg / day" value={formatNumber(stats.avg_tickets_per_day, 1)} />
+            {'median_hours_to_resolve' in stats ? (
+              <Metric label="Median to resolve" value={formatHours(stats.median_hours_to_resolve)} />
+            ) : null}
           </dl>
           {stats.total_tickets === 0 ? (
             <p className="stats-panel__empty">No tickets yet, so there is nothing to chart.</p>
@@ -74,6 +78,7 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
                 counts={stats.category_breakdown}
                 variant="category"
               />
+              {stats.daily?.length ? <DailyChart daily={stats.daily} /> : null}
             </div>
           )}
         </>

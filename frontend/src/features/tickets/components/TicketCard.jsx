@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
+import AssigneeSelect from '../../agents/components/AssigneeSelect';
 import { choicesFor } from '../choices';
 import { useChoices } from '../hooks/useTicketMeta';
 import TicketChips from './TicketChips';
@@ -84,6 +85,10 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
             ))}
           </select>
         </label>
+        <AssigneeSelect
+          value={ticket.assignee ?? null}
+          onChange={(agent) => onChange?.(ticket.id, { assignee: agent })}
+        />
         {saving ? (
           <span className="saving-indicator">
             <span className="spinner" aria-hidden="true" /> Saving…

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useScrollRestoration } from '../../../lib/useScrollRestoration';
 import StatsPanel from '../../stats/components/StatsPanel';
 import TriagePanel from '../../triage/components/TriagePanel';
 import { useStats } from '../../stats/hooks/useStats';
@@ -34,6 +35,7 @@ export default function QueuePage() {
 
   // The list waits for the choices, which say which filters in the URL are valid.
   const tickets = useTicketList(query, { enabled: Boolean(meta.data) });
+  useScrollRestoration(tickets.tickets.length > 0);
   const stats = useStats();
   const classifier = useClassify();
   const { create } = useCreateTicket(query);

@@ -1,7 +1,17 @@
-import { Link, useLocation, useParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import ErrorState from '../../../components/ErrorState';
-import TicketChips from '../components/TicketChips';
+import { formatFull } from '../../../lib/format';
+import AssigneeSelect from '../../agents/components/AssigneeSelect';
+import CommentForm from '../../comments/components/CommentForm';
+import Timeline from '../../history/components/Timeline';
+import { choicesFor } from '../choices';
+import ConflictNotice from '../components/ConflictNotice';
+import EditableText from '../components/EditableText';
+import { useEditTicket } from '../hooks/useEditTicket';
 import { useTicket } from '../hooks/useTicket';
+import { useChoices } from '../hooks/useTicketMeta';
+import './TicketPage.css';
 
 function parseId(raw) {
   return /^[1-9]\d{0,17}$/.test(raw || '') ? Number(raw) : null;
@@ -10,23 +20,135 @@ function parseId(raw) {
 function NoSuchTicket({ id }) {
   return (
     <div className="empty-state">
-      <p className="empty-state__title">No such ticket</p>
-      <p>There is no ticket #{id}. It may have been mistyped in the address.</p>
+      <h2 className="empty-state__title">No such ticket</h2>
+      <p>There is no ticket #{id}. It may have been deleted or mistyped in the address.</p>
     </div>
   );
 }
 
-/** One ticket at `/tickets/:id`: what it says and where it stands. */
+function ChoiceField({ field, label, value, disabled, onChange }) {
+  const meta = useChoices();
+  return (
+    <label className="inline-field">
+      <span>{label}</span>
+      <select value={value} disabled={disabled} onChange={(event) => onChange(event.target.value)}>
+        {choicesFor(meta, field).map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function TicketDetail({ ticket, editable }) {
+  const meta = useChoices();
+  const { save, saving, conflict, reapply, discard } = useEditTicket(ticket.id);
+  const [pending, setPending] = useState({});
+  const [error, setError] = useState('');
+
+  const saveFields = async (changes) => {
+    setError('');
+    setPending((p) => ({ ...p, ...changes }));
+    try {
+      const result = await save(changes);
+      return result.ok;
+    } finally {
+      setPending((p) => Object.fromEntries(Object.entries(p).filter(([key]) => !(key in changes))));
+    }
+  };
+  const saveSelect = (field) => (value) =>
+    saveFields({ [field]: value }).catch((failure) => setError(`Couldn't save the change: ${failure.message}`));
+  const shown = (field) => (field in pending ? pending[field] : ticket[field]);
+
+  return (
+    <article className="ticket-page__ticket" aria-label={ticket.title}>
+      <header className="ticket-page__header">
+        <EditableText
+          label="Title"
+          value={ticket.title}
+          maxLength={meta?.title_max_length}
+          disabled={!editable}
+          onSave={(title) => saveFields({ title })}
+        >
+          <h2 id="ticket-page-title" className="ticket-page__title">
+            {ticket.title}
+          </h2>
+        </EditableText>
+        <span className="ticket-card__id">#{ticket.id}</span>
+      </header>
+
+      {conflict ? <ConflictNotice conflict={conflict} busy={saving} onReapply={reapply} onDiscard={discard} /> : null}
+
+      <div className="ticket-page__fields">
+        <ChoiceField
+          field="category"
+          label="Category"
+          value={shown('category')}
+          disabled={!editable}
+          onChange={saveSelect('category')}
+        />
+        <ChoiceField
+          field="priority"
+          label="Priority"
+          value={shown('priority')}
+          disabled={!editable}
+          onChange={saveSelect('priority')}
+        />
+        <ChoiceField
+          field="status"
+          label="Status"
+          value={shown('status')}
+          disabled={!editable}
+          onChange={saveSelect('status')}
+        />
+        <AssigneeSelect value={shown('assignee') ?? null} disabled={!editable} onChange={saveSelect('assignee')} />
+        <span className="saving-indicator" aria-live="polite">
+          {saving ? 'Saving…' : ''}
+        </span>
+      </div>
+      {error ? (
+        <p className="ticket-card__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <EditableText
+        label="Description"
+        multiline
+        value={ticket.description}
+        disabled={!editable}
+        onSave={(description) => saveFields({ description })}
+      >
+        <p className="ticket-page__description">{ticket.description}</p>
+      </EditableText>
+
+      <p className="ticket-page__dates">
+        Created <time dateTime={ticket.created_at}>{formatFull(ticket.created_at)}</time>
+        {ticket.updated_at ? (
+          <>
+            {' · '}Updated <time dateTime={ticket.updated_at}>{formatFull(ticket.updated_at)}</time>
+          </>
+        ) : null}
+      </p>
+    </article>
+  );
+}
+
+/** One ticket at `/tickets/:id`: what it says, its fields, and its activity. */
 export default function TicketPage() {
   const { id: rawId } = useParams();
   const location = useLocation();
+  const navigate = useNavigate();
   const id = parseId(rawId);
-  const { data: ticket, error, isPending, isError, refetch } = useTicket(id);
+  const { data: ticket, error, isPending, isError, isPlaceholderData, refetch } = useTicket(id);
   // Back to the queue with the filters it had when the ticket was opened.
-  const queueSearch = location.state?.queueSearch || '';
+  const queueSearch = location.state?.queueSearch;
+  const notFound = id === null || (isError && error?.status === 404);
 
   let content;
-  if (id === null || (isError && error?.status === 404)) content = <NoSuchTicket id={rawId} />;
+  if (notFound) content = <NoSuchTicket id={rawId} />;
   else if (isError && !ticket)
     content = <ErrorState title="The ticket could not be loaded" error={error} onRetry={refetch} />;
   else if (isPending) {
@@ -35,29 +157,33 @@ export default function TicketPage() {
         <span className="spinner" aria-hidden="true" /> Loading ticket…
       </p>
     );
-  } else {
-    content = (
-      <article className="ticket-page__ticket" aria-labelledby="ticket-page-title">
-        <header className="ticket-card__header">
-          <h2 id="ticket-page-title" className="ticket-page__title">
-            {ticket.title}
-          </h2>
-          <span className="ticket-card__id">#{ticket.id}</span>
-        </header>
-        <TicketChips ticket={ticket} />
-        <p className="ticket-card__description">{ticket.description}</p>
-      </article>
-    );
-  }
+  } else content = <TicketDetail ticket={ticket} editable={!isPlaceholderData} />;
+
+  const back = (event) => {
+    // Opened from the queue: go back in history, so the queue comes back where it was.
+    if (queueSearch != null && location.key !== 'default') {
+      event.preventDefault();
+      navigate(-1);
+    }
+  };
 
   return (
     <main className="ticket-page">
       <nav aria-label="Breadcrumb">
-        <Link to={{ pathname: '/', search: queueSearch }} className="link-button">
+        <Link to={{ pathname: '/', search: queueSearch || '' }} className="link-button" onClick={back}>
           ← Back to the queue
         </Link>
       </nav>
       <section className="card">{content}</section>
+      {!notFound && id !== null && ticket ? (
+        <section className="card ticket-page__activity" aria-labelledby="activity-heading">
+          <h2 id="activity-heading" className="section-title">
+            Activity
+          </h2>
+          <Timeline ticketId={id} />
+          <CommentForm ticketId={id} />
+        </section>
+      ) : null}
     </main>
   );
 }

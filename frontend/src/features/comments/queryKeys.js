@@ -1,0 +1,4 @@
+export const commentKeys = {
+  all: ['comments'],
+  list: (ticketId) => ['comments', ticketId],
+};

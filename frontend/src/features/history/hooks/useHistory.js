@@ -1,0 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
+import { listHistory } from '../api';
+import { historyKeys } from '../queryKeys';
+
+/** A ticket's history, oldest first. */
+export function useHistory(ticketId) {
+  return useQuery({
+    queryKey: historyKeys.list(ticketId),
+    queryFn: ({ signal }) => listHistory(ticketId, { signal }),
+    enabled: ticketId != null,
+  });
+}

@@ -1,0 +1,4 @@
+export const historyKeys = {
+  all: ['history'],
+  list: (ticketId) => ['history', ticketId],
+};
