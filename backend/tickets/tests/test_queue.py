@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from history.models import TicketChange
 from rest_framework.throttling import ScopedRateThrottle
 
 from devtools.markers import requires_postgresql
-from history.models import TicketChange
 from tickets.models import Ticket
 from tickets.services import BULK_MAX_TICKETS
 
