@@ -311,11 +311,14 @@ class BulkFilterSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
-    search = StrictCharField(required=False, allow_blank=True, max_length=SEARCH_MAX_LENGTH)
+    search = StrictCharField(
+        required=False, allow_blank=True, max_length=SEARCH_MAX_LENGTH, validators=[RegexValidator(NO_NUL_PATTERN)]
+    )
     assignee = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=20,
+        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})?$", 'Give "me", "none" or an agent\'s id.')],
         help_text="`me` (the signed-in agent), `none` (unassigned) or an agent's id.",
     )
 
