@@ -71,154 +71,164 @@ def build_cases(ctx) -> list[Case]:
             "priority": "medium",
         }
 
-    return triage_cases() + [
-        Case(
-            "stats",
-            "GET",
-            lambda: "/api/tickets/stats/",
-            lambda: (stats_scan_sql(), []),
-            goal="<= 20 ms",
-            compare_ids=False,
-            raw_note="the brief's fields only: single-pass conditional aggregation over every ticket",
-        ),
-        Case(
-            "first page (cursor, 50)",
-            "GET",
-            lambda: "/api/tickets/?page_size=50",
-            lambda: page_sql(),
-            goal="<= 25 ms",
-        ),
-        Case(
-            "first page, token",
-            "GET",
-            lambda: "/api/tickets/?page_size=50",
-            lambda: page_sql(),
-            goal="<= first page + 1 ms",
-            auth="token",
-        ),
-        Case(
-            "first page, session",
-            "GET",
-            lambda: "/api/tickets/?page_size=50",
-            lambda: page_sql(),
-            goal="<= first page + 1 ms",
-            auth="session",
-        ),
-        Case(
-            "assigned to me (token)",
-            "GET",
-            lambda: "/api/tickets/?page_size=50&assignee=me",
-            lambda: page_sql("assignee_id = %s", [ctx.agent_id]),
-            goal="<= 40 ms",
-            auth="token",
-        ),
-        Case(
-            "filtered page (category+priority+status)",
-            "GET",
-            lambda: "/api/tickets/?" + urlencode({"page_size": 50, **filters}),
-            lambda: page_sql(filtered_where, filtered_params),
-            goal="<= 40 ms",
-            list_params=filters,
-        ),
-        Case(
-            f"search rare word '{seed.RARE_WORD}'",
-            "GET",
-            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.RARE_WORD}),
-            lambda: page_sql(SEARCH, like(seed.RARE_WORD)),
-            goal="<= 100 ms",
-            list_params={"search": seed.RARE_WORD},
-        ),
-        Case(
-            f"search common word '{seed.COMMON_WORD}' + status=open",
-            "GET",
-            lambda: (
-                "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.COMMON_WORD, "status": "open"})
+    return (
+        triage_cases()
+        + ordering_cases(ctx)
+        + [
+            Case(
+                "stats",
+                "GET",
+                lambda: "/api/tickets/stats/",
+                lambda: (stats_scan_sql(), []),
+                goal="<= 20 ms",
+                compare_ids=False,
+                raw_note="the brief's fields only: single-pass conditional aggregation over every ticket",
             ),
-            lambda: page_sql(f"status = %s AND {SEARCH}", ["open", *like(seed.COMMON_WORD)]),
-            list_params={"search": seed.COMMON_WORD, "status": "open"},
-        ),
-        Case(
-            f"search 2-char term '{seed.SHORT_TERM}' (no match)",
-            "GET",
-            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.SHORT_TERM}),
-            lambda: (f"SELECT count(*) FROM tickets_ticket WHERE {SEARCH}", like(seed.SHORT_TERM)),
-            goal="<= 1 sequential scan",
-            compare_ids=False,
-            serial=True,
-            raw_note="one sequential scan with the same predicate, no parallel workers",
-            list_params={"search": seed.SHORT_TERM},
-        ),
-        Case(
-            "deep page ~90% (cursor)",
-            "GET",
-            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "cursor": cursor_token(deep_at, deep_id)}),
-            lambda: page_sql("(created_at, id) < (%s, %s)", [deep_at, deep_id]),
-            goal="<= 1.5x first page",
-        ),
-        Case(
-            "deep page ~90% (offset, exact count)",
-            "GET",
-            lambda: f"/api/tickets/?limit=50&offset={ctx.deep_offset}",
-            lambda: (f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}", []),
-            goal="contrast only",
-            raw_note="the page alone, without the count",
-        ),
-        Case(
-            "retrieve",
-            "GET",
-            lambda: f"/api/tickets/{ctx.some_id()}/",
-            lambda: (f"SELECT {COLUMNS}, updated_at FROM tickets_ticket WHERE id = %s", [ctx.some_id()]),
-            goal="<= 15 ms",
-            compare_ids=False,
-        ),
-        Case(
-            "first 50 comments of a ticket",
-            "GET",
-            lambda: f"/api/tickets/{ctx.page_ticket}/comments/",
-            lambda: (
-                "SELECT c.id, c.body, c.created_at, u.id, u.username FROM comments_comment AS c "
-                "LEFT JOIN auth_user AS u ON u.id = c.author_id WHERE c.ticket_id = %s ORDER BY c.id LIMIT 51",
-                [ctx.page_ticket],
+            Case(
+                "first page (cursor, 50)",
+                "GET",
+                lambda: "/api/tickets/?page_size=50",
+                lambda: page_sql(),
+                goal="<= 25 ms",
             ),
-            goal="<= 15 ms",
-        ),
-        Case(
-            "first 50 history entries of a ticket",
-            "GET",
-            lambda: f"/api/tickets/{ctx.page_ticket}/history/",
-            lambda: (
-                "SELECT h.id, h.at, h.via, h.changes, u.id, u.username FROM history_ticketchange AS h "
-                "LEFT JOIN auth_user AS u ON u.id = h.actor_id WHERE h.ticket_id = %s ORDER BY h.id LIMIT 51",
-                [ctx.page_ticket],
+            Case(
+                "first page, token",
+                "GET",
+                lambda: "/api/tickets/?page_size=50",
+                lambda: page_sql(),
+                goal="<= first page + 1 ms",
+                auth="token",
             ),
-            goal="<= 15 ms",
-        ),
-        Case(
-            "create",
-            "POST",
-            lambda: "/api/tickets/",
-            lambda: (
-                "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
-                "VALUES (%s, %s, 'technical', 'medium', 'open', now()) RETURNING id",
-                ["Raw insert", "Inserted by the raw SQL side of the benchmark."],
+            Case(
+                "first page, session",
+                "GET",
+                lambda: "/api/tickets/?page_size=50",
+                lambda: page_sql(),
+                goal="<= first page + 1 ms",
+                auth="session",
             ),
-            body=next_create,
-            goal="<= 15 ms",
-            compare_ids=False,
-        ),
-        Case(
-            "patch (status)",
-            "PATCH",
-            lambda: f"/api/tickets/{ctx.patch_id}/",
-            lambda: (
-                "UPDATE tickets_ticket SET status = %s WHERE id = %s",
-                [statuses[ctx.patch_count % 4], ctx.patch_id + 1],
+            Case(
+                "assigned to me (token)",
+                "GET",
+                lambda: "/api/tickets/?page_size=50&assignee=me",
+                lambda: page_sql("assignee_id = %s", [ctx.agent_id]),
+                goal="<= 40 ms",
+                auth="token",
             ),
-            body=next_patch,
-            goal="<= 15 ms",
-            compare_ids=False,
-        ),
-    ]
+            Case(
+                "filtered page (category+priority+status)",
+                "GET",
+                lambda: "/api/tickets/?" + urlencode({"page_size": 50, **filters}),
+                lambda: page_sql(filtered_where, filtered_params),
+                goal="<= 40 ms",
+                list_params=filters,
+            ),
+            Case(
+                f"search rare word '{seed.RARE_WORD}'",
+                "GET",
+                lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.RARE_WORD}),
+                lambda: page_sql(SEARCH, like(seed.RARE_WORD)),
+                goal="<= 100 ms",
+                list_params={"search": seed.RARE_WORD},
+            ),
+            Case(
+                f"search common word '{seed.COMMON_WORD}' + status=open",
+                "GET",
+                lambda: (
+                    "/api/tickets/?"
+                    + urlencode({"page_size": 50, "search": seed.COMMON_WORD, "status": "open"})
+                ),
+                lambda: page_sql(f"status = %s AND {SEARCH}", ["open", *like(seed.COMMON_WORD)]),
+                list_params={"search": seed.COMMON_WORD, "status": "open"},
+            ),
+            Case(
+                f"search 2-char term '{seed.SHORT_TERM}' (no match)",
+                "GET",
+                lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.SHORT_TERM}),
+                lambda: (f"SELECT count(*) FROM tickets_ticket WHERE {SEARCH}", like(seed.SHORT_TERM)),
+                goal="<= 1 sequential scan",
+                compare_ids=False,
+                serial=True,
+                raw_note="one sequential scan with the same predicate, no parallel workers",
+                list_params={"search": seed.SHORT_TERM},
+            ),
+            Case(
+                "deep page ~90% (cursor)",
+                "GET",
+                lambda: (
+                    "/api/tickets/?" + urlencode({"page_size": 50, "cursor": cursor_token(deep_at, deep_id)})
+                ),
+                lambda: page_sql("(created_at, id) < (%s, %s)", [deep_at, deep_id]),
+                goal="<= 1.5x first page",
+            ),
+            Case(
+                "deep page ~90% (offset, exact count)",
+                "GET",
+                lambda: f"/api/tickets/?limit=50&offset={ctx.deep_offset}",
+                lambda: (
+                    f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}",
+                    [],
+                ),
+                goal="contrast only",
+                raw_note="the page alone, without the count",
+            ),
+            Case(
+                "retrieve",
+                "GET",
+                lambda: f"/api/tickets/{ctx.some_id()}/",
+                lambda: (f"SELECT {COLUMNS}, updated_at FROM tickets_ticket WHERE id = %s", [ctx.some_id()]),
+                goal="<= 15 ms",
+                compare_ids=False,
+            ),
+            Case(
+                "first 50 comments of a ticket",
+                "GET",
+                lambda: f"/api/tickets/{ctx.page_ticket}/comments/",
+                lambda: (
+                    "SELECT c.id, c.body, c.created_at, u.id, u.username FROM comments_comment AS c "
+                    "LEFT JOIN auth_user AS u ON u.id = c.author_id WHERE c.ticket_id = %s ORDER BY c.id LIMIT 51",
+                    [ctx.page_ticket],
+                ),
+                goal="<= 15 ms",
+            ),
+            Case(
+                "first 50 history entries of a ticket",
+                "GET",
+                lambda: f"/api/tickets/{ctx.page_ticket}/history/",
+                lambda: (
+                    "SELECT h.id, h.at, h.via, h.changes, u.id, u.username FROM history_ticketchange AS h "
+                    "LEFT JOIN auth_user AS u ON u.id = h.actor_id WHERE h.ticket_id = %s ORDER BY h.id LIMIT 51",
+                    [ctx.page_ticket],
+                ),
+                goal="<= 15 ms",
+            ),
+            Case(
+                "create",
+                "POST",
+                lambda: "/api/tickets/",
+                lambda: (
+                    "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
+                    "VALUES (%s, %s, 'technical', 'medium', 'open', now()) RETURNING id",
+                    ["Raw insert", "Inserted by the raw SQL side of the benchmark."],
+                ),
+                body=next_create,
+                goal="<= 15 ms",
+                compare_ids=False,
+            ),
+            Case(
+                "patch (status)",
+                "PATCH",
+                lambda: f"/api/tickets/{ctx.patch_id}/",
+                lambda: (
+                    "UPDATE tickets_ticket SET status = %s WHERE id = %s",
+                    [statuses[ctx.patch_count % 4], ctx.patch_id + 1],
+                ),
+                body=next_patch,
+                goal="<= 15 ms",
+                compare_ids=False,
+            ),
+        ]
+    )
 
 
 # Texts a form sends while an agent types: common words only, and one with a rare word.
@@ -313,3 +323,87 @@ SELECT
                              date_trunc('day', %(now)s AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                              interval '1 day') AS day)
 """
+
+
+# The list's orderings: the ORDER BY of each, and the keys its cursor holds.
+RANK_SQL = (
+    "CASE WHEN priority = 'critical' THEN 0 WHEN priority = 'high' THEN 1 "
+    "WHEN priority = 'medium' THEN 2 WHEN priority = 'low' THEN 3 ELSE 4 END"
+)
+ORDERINGS = {
+    "-created_at": ("created_at DESC, id DESC", "created_at, id"),
+    "created_at": ("created_at ASC, id ASC", "created_at, id"),
+    "-priority": (f"{RANK_SQL} ASC, created_at ASC, id ASC", f"{RANK_SQL}, created_at, id"),
+    "-updated_at": ("updated_at DESC NULLS FIRST, id DESC", "updated_at, id"),
+}
+FILTERS = {"category": "technical", "priority": "high", "status": "open"}
+FILTERED_WHERE = "category = %s AND priority = %s AND status = %s"
+
+
+def ordering_positions(cur, n: int) -> dict:
+    """For each ordering, unfiltered and filtered: the keys of the row near 90%."""
+    positions = {}
+    for name, (order, keys) in ORDERINGS.items():
+        for filtered in (False, True):
+            where = f"WHERE {FILTERED_WHERE}" if filtered else ""
+            params = list(FILTERS.values()) if filtered else []
+            cur.execute(f"SELECT count(*) FROM tickets_ticket {where}", params)
+            offset = max(0, int(cur.fetchone()[0] * 0.9) - 1)
+            cur.execute(
+                f"SELECT {keys} FROM tickets_ticket {where} ORDER BY {order} LIMIT 1 OFFSET %s",
+                [*params, offset],
+            )
+            positions[name, filtered] = cur.fetchone()
+    return positions
+
+
+def ordering_cursor(name: str, keys) -> str:
+    values = [k.isoformat() if hasattr(k, "isoformat") else k for k in keys]
+    token = json.dumps({"o": name, "k": values, "r": False}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def ordering_cases(ctx) -> list[Case]:
+    """Every ordering, with and without the three filters: the first page and
+    the keyset page near 90%, each next to its raw SQL."""
+    cases = []
+    for name, (order, keys) in ORDERINGS.items():
+        op = "<" if "DESC" in order.split(",")[0] else ">"
+        for filtered in (False, True):
+            params = {"page_size": 50, "ordering": name, **(FILTERS if filtered else {})}
+            where = FILTERED_WHERE if filtered else ""
+            where_params = list(FILTERS.values()) if filtered else []
+            label = f"ordering {name}{' +3 filters' if filtered else ''}"
+            position = ctx.ordering_positions[name, filtered]
+
+            def raw(where=where, where_params=where_params, order=order, extra=None):
+                clause = " AND ".join(part for part in (where, extra) if part)
+                clause = f"WHERE {clause} " if clause else ""
+                return f"SELECT {COLUMNS} FROM tickets_ticket {clause}ORDER BY {order} LIMIT 51", where_params
+
+            deep = f"({keys}) {op} ({', '.join(['%s'] * len(position))})"
+            cases.append(
+                Case(
+                    f"{label}: first page",
+                    "GET",
+                    lambda params=params: "/api/tickets/?" + urlencode(params),
+                    raw,
+                    goal="<= 10 ms",
+                    list_params={k: v for k, v in params.items() if k != "page_size"},
+                )
+            )
+            cases.append(
+                Case(
+                    f"{label}: page near 90%",
+                    "GET",
+                    lambda params=params, name=name, position=position: (
+                        "/api/tickets/?" + urlencode({**params, "cursor": ordering_cursor(name, position)})
+                    ),
+                    lambda raw=raw, deep=deep, where_params=where_params, position=position: (
+                        raw(extra=deep)[0],
+                        [*where_params, *position],
+                    ),
+                    goal="<= 10 ms",
+                )
+            )
+    return cases

@@ -7,7 +7,7 @@ does. `-priority` sorts on a rank (critical 0 … low 3) that an expression
 index holds (migration 0008).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import BooleanField, F, Func, IntegerField, Q, Value
@@ -26,11 +26,14 @@ class Ordering:
     # (annotation or field name, kind) in order; the last is always id.
     keys: tuple[tuple[str, str], ...]
     descending: bool
+    # With a priority filter every row has this rank: `-priority` is then the
+    # creation order, which the (priority, created_at, id) index serves.
+    fixed_rank: int | None = None
 
     def order_by(self, *, reverse: bool = False) -> list:
         descending = self.descending != reverse
         terms = []
-        for name, kind in self.keys:
+        for name, kind in self.sorted_keys():
             expression = F(name)
             if kind == "nullable_time":
                 # PostgreSQL's own placing (NULLS FIRST when descending), which
@@ -41,6 +44,11 @@ class Ordering:
             else:
                 terms.append(expression.desc() if descending else expression.asc())
         return terms
+
+    def sorted_keys(self):
+        if self.fixed_rank is None:
+            return self.keys
+        return tuple(key for key in self.keys if key[0] != "priority_rank")
 
 
 ORDERINGS = {
@@ -64,16 +72,22 @@ ORDERINGS = {
 def ordering_from(request) -> Ordering:
     raw = request.query_params.get("ordering")
     if raw in (None, ""):
-        return ORDERINGS[DEFAULT_ORDERING]
+        raw = DEFAULT_ORDERING
     ordering = ORDERINGS.get(raw)
     if ordering is None:
         choices = ", ".join(ORDERINGS)
         raise ValidationError({"ordering": [f'"{raw[:50]}" is not a valid ordering; give one of {choices}.']})
+    return with_filters(ordering, request.query_params.get("priority"))
+
+
+def with_filters(ordering: Ordering, priority) -> Ordering:
+    if ordering.name == "-priority" and priority in PRIORITY_RANK:
+        return replace(ordering, fixed_rank=PRIORITY_RANK[priority])
     return ordering
 
 
 def ordered(queryset, ordering: Ordering, *, reverse: bool = False):
-    if any(name == "priority_rank" for name, _ in ordering.keys):
+    if any(name == "priority_rank" for name, _ in ordering.sorted_keys()):
         queryset = queryset.alias(priority_rank=priority_rank())
     return queryset.order_by(*ordering.order_by(reverse=reverse))
 
@@ -105,8 +119,15 @@ def after(queryset, ordering: Ordering, position: list, *, reverse: bool = False
     queryset = ordered(queryset, ordering, reverse=reverse)
     descending = ordering.descending != reverse
     operator = "<" if descending else ">"
-    names = [name for name, _ in ordering.keys]
-    kinds = [kind for _, kind in ordering.keys]
+    if ordering.fixed_rank is not None:
+        # Every row has this rank: a position of a higher rank is before them
+        # all, one of a lower rank after them all.
+        rank, position = position[0], position[1:]
+        if rank != ordering.fixed_rank:
+            everything = (rank < ordering.fixed_rank) != reverse
+            return queryset if everything else queryset.none()
+    names = [name for name, _ in ordering.sorted_keys()]
+    kinds = [kind for _, kind in ordering.sorted_keys()]
     values = [_value(kind, value) for kind, value in zip(kinds, position, strict=True)]
     if "nullable_time" not in kinds:
         return queryset.filter(RowCompare([F(name) for name in names], operator, values))

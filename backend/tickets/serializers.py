@@ -312,7 +312,10 @@ class BulkFilterSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
     search = StrictCharField(
-        required=False, allow_blank=True, max_length=SEARCH_MAX_LENGTH, validators=[RegexValidator(NO_NUL_PATTERN)]
+        required=False,
+        allow_blank=True,
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[RegexValidator(NO_NUL_PATTERN)],
     )
     assignee = StrictCharField(
         required=False,

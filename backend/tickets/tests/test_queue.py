@@ -98,11 +98,27 @@ def test_priority_order_is_critical_first_then_oldest_first(api):
     assert critical == sorted(critical)
 
 
-def test_orderings_combine_with_filters_and_keyset_pages(api):
-    tickets = seed()
-    technical = [t for t in tickets if t.category == "technical"]
-    forward, backward = walk(api, ordering="-priority", category="technical")
-    assert forward == backward == expected_ids(technical, "-priority")
+@pytest.mark.parametrize("ordering", ORDERINGS)
+@pytest.mark.parametrize("filters", [{"category": "technical"}, {"priority": "high"}, {"priority": "low"}])
+def test_orderings_combine_with_filters_and_keyset_pages(api, ordering, filters):
+    tickets = seed(41)
+    for ticket in tickets:
+        ticket.refresh_from_db()
+    matching = [t for t in tickets if all(getattr(t, k) == v for k, v in filters.items())]
+    forward, backward = walk(api, ordering=ordering, **filters)
+    assert forward == backward == expected_ids(matching, ordering)
+
+
+def test_a_priority_cursor_of_another_rank_under_a_priority_filter_continues_sensibly(api):
+    tickets = seed(12)
+    page = api.get("/api/tickets/", {"page_size": 2, "ordering": "-priority"}).json()  # critical rows
+    cursor = page["next"].split("cursor=")[1].split("&")[0]
+    high = api.get(
+        "/api/tickets/", {"page_size": 50, "ordering": "-priority", "priority": "high", "cursor": cursor}
+    )
+    assert [t["id"] for t in high.json()["results"]] == expected_ids(
+        [t for t in tickets if t.priority == "high"], "-priority"
+    )
 
 
 def test_no_ordering_is_newest_first_as_the_brief_says(api):
