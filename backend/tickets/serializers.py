@@ -9,8 +9,9 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from rest_framework import ISO_8601, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -407,3 +408,64 @@ def ticket_jsonl_chunks(rows: Iterator[dict], *, chunk_size: int = 2000) -> Iter
     renderer = JSONRenderer()
     while batch := list(islice(rows, chunk_size)):
         yield b"".join(renderer.render(ticket) + b"\n" for ticket in ticket_representations(batch))
+
+
+def _sql_time(column: str) -> str:
+    """A timestamp as the API writes it: ISO 8601 in UTC with `Z`, microseconds
+    only when there are any (Python's isoformat)."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN mod(date_part('microseconds', {utc})::bigint, 1000000) = 0 THEN '' "
+        f"ELSE to_char({utc}, '.US') END || 'Z'"
+    )
+
+
+def _sql_csv_text(column: str) -> str:
+    starts = ", ".join(f"'{c}'" for c in ("=", "+", "-", "@")) + ", chr(9), chr(13)"
+    neutral = f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+    return f"'\"' || replace({neutral}, '\"', '\"\"') || '\"'"
+
+
+# PostgreSQL writes each export line itself, so Python only passes text on:
+# several times the rows per second of building every cell in Python.
+CSV_LINE_SQL = (
+    "concat_ws(',', id::text, "
+    + _sql_csv_text("title")
+    + ", "
+    + _sql_csv_text("description")
+    + ", category, priority, status, "
+    + _sql_time("created_at")
+    + ", COALESCE(assignee_id::text, ''), COALESCE("
+    + _sql_time("updated_at")
+    + ", '')) || chr(13) || chr(10)"
+)
+JSONL_LINE_SQL = (
+    "json_build_object('id', id, 'title', title, 'description', description, 'category', category, "
+    "'priority', priority, 'status', status, 'created_at', "
+    + _sql_time("created_at")
+    + ", 'assignee', assignee_id, 'updated_at', CASE WHEN updated_at IS NULL THEN NULL ELSE "
+    + _sql_time("updated_at")
+    + " END)::text || chr(10)"
+)
+
+
+def ticket_export_chunks(queryset: QuerySet, fmt: str, *, chunk_size: int = 5000) -> Iterator[bytes]:
+    """The export's bytes (see ticket_csv_chunks and ticket_jsonl_chunks for
+    the formats). On PostgreSQL the lines come ready-made from the database
+    through the server-side cursor; elsewhere Python writes them."""
+    if queryset.db != "default" or connection.vendor != "postgresql":
+        rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
+        chunks = ticket_csv_chunks if fmt == "csv" else ticket_jsonl_chunks
+        yield from chunks(rows, chunk_size=chunk_size)
+        return
+    if fmt == "csv":
+        yield ("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n").encode()
+    line = RawSQL(CSV_LINE_SQL if fmt == "csv" else JSONL_LINE_SQL, [], output_field=models.TextField())
+    lines = (
+        queryset.annotate(export_line=line)
+        .values_list("export_line", flat=True)
+        .iterator(chunk_size=chunk_size)
+    )
+    while batch := list(islice(lines, chunk_size)):
+        yield "".join(batch).encode()

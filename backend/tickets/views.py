@@ -49,8 +49,7 @@ from .serializers import (
     TicketStatsSerializer,
     TicketWithDetailSerializer,
     ticket_array_chunks,
-    ticket_csv_chunks,
-    ticket_jsonl_chunks,
+    ticket_export_chunks,
     ticket_representations,
     ticket_rows,
 )
@@ -130,10 +129,7 @@ ORDERING_PARAMETER = OpenApiParameter(
     + f". Default `{DEFAULT_ORDERING}`. Keyset cursors belong to the ordering they came from.",
 )
 FILTER_PARAMETERS = [*FILTER_PARAMETERS, ORDERING_PARAMETER]
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", ticket_csv_chunks),
-    "jsonl": ("application/jsonl; charset=utf-8", ticket_jsonl_chunks),
-}
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 EXPORT_PARAMETERS = ("category", "priority", "status", "search", "assignee", "ordering", "format")
 POSITIVE_INT = {"type": "integer", "minimum": 1}
 PAGING_PARAMETERS = [
@@ -160,12 +156,12 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
     settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
 
 
-def _export_rows(queryset, chunks):
+def _export_rows(queryset, fmt):
     """The rows through a server-side cursor inside a transaction of its own
     (a plain cursor, not WITH HOLD, so it also works behind a transaction
-    pooler), rendered `chunks` at a time; a client that goes away ends it."""
+    pooler); a client that goes away ends it."""
     with transaction.atomic():
-        yield from chunks(ticket_rows(queryset).iterator(chunk_size=2000))
+        yield from ticket_export_chunks(queryset, fmt)
 
 
 def _etag(ticket) -> dict:
@@ -398,8 +394,7 @@ class TicketViewSet(
             )
         ordering = ordering_from(request)
         queryset = ordered(self.filter_queryset(self.get_queryset()), ordering)
-        content_type, chunks = EXPORT_FORMATS[fmt]
-        response = StreamingHttpResponse(_export_rows(queryset, chunks), content_type=content_type)
+        response = StreamingHttpResponse(_export_rows(queryset, fmt), content_type=EXPORT_FORMATS[fmt])
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.{fmt}"'
         response["Cache-Control"] = "no-store"

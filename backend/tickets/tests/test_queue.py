@@ -395,7 +395,7 @@ def test_export_needs_an_agent_when_api_auth_is_required(api, settings):
 @requires_postgresql
 def test_export_reads_through_a_server_side_cursor_in_a_transaction(api):
     Ticket.objects.bulk_create(
-        Ticket(title=f"T{i}", description="d", category="general", priority="low") for i in range(2100)
+        Ticket(title=f"T{i}", description="d", category="general", priority="low") for i in range(5100)
     )
     response = Client().get("/api/tickets/export/")
     chunks = iter(response.streaming_content)
@@ -405,4 +405,4 @@ def test_export_reads_through_a_server_side_cursor_in_a_transaction(api):
         cursor.execute("SELECT count(*) FROM pg_cursors WHERE NOT is_holdable")
         assert cursor.fetchone()[0] >= 1
     rest = b"".join(chunks)
-    assert rest.count(b"\r\n") == 2100 - 2000
+    assert rest.count(b"\r\n") == 5100 - 5000
