@@ -120,7 +120,7 @@ def run_sql(conn, sql: str, params: list | dict):
 def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
     client = load.Client(port)
     rows = []
-    for case in cases_module.build_cases(ctx):
+    for case in cases_module.build_cases(ctx) + cases_module.ordering_cases(ctx):
 
         def call(case=case):
             body = case.body() if case.body else None

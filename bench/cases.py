@@ -71,164 +71,154 @@ def build_cases(ctx) -> list[Case]:
             "priority": "medium",
         }
 
-    return (
-        triage_cases()
-        + ordering_cases(ctx)
-        + [
-            Case(
-                "stats",
-                "GET",
-                lambda: "/api/tickets/stats/",
-                lambda: (stats_scan_sql(), []),
-                goal="<= 20 ms",
-                compare_ids=False,
-                raw_note="the brief's fields only: single-pass conditional aggregation over every ticket",
+    return triage_cases() + [
+        Case(
+            "stats",
+            "GET",
+            lambda: "/api/tickets/stats/",
+            lambda: (stats_scan_sql(), []),
+            goal="<= 20 ms",
+            compare_ids=False,
+            raw_note="the brief's fields only: single-pass conditional aggregation over every ticket",
+        ),
+        Case(
+            "first page (cursor, 50)",
+            "GET",
+            lambda: "/api/tickets/?page_size=50",
+            lambda: page_sql(),
+            goal="<= 25 ms",
+        ),
+        Case(
+            "first page, token",
+            "GET",
+            lambda: "/api/tickets/?page_size=50",
+            lambda: page_sql(),
+            goal="<= first page + 1 ms",
+            auth="token",
+        ),
+        Case(
+            "first page, session",
+            "GET",
+            lambda: "/api/tickets/?page_size=50",
+            lambda: page_sql(),
+            goal="<= first page + 1 ms",
+            auth="session",
+        ),
+        Case(
+            "assigned to me (token)",
+            "GET",
+            lambda: "/api/tickets/?page_size=50&assignee=me",
+            lambda: page_sql("assignee_id = %s", [ctx.agent_id]),
+            goal="<= 40 ms",
+            auth="token",
+        ),
+        Case(
+            "filtered page (category+priority+status)",
+            "GET",
+            lambda: "/api/tickets/?" + urlencode({"page_size": 50, **filters}),
+            lambda: page_sql(filtered_where, filtered_params),
+            goal="<= 40 ms",
+            list_params=filters,
+        ),
+        Case(
+            f"search rare word '{seed.RARE_WORD}'",
+            "GET",
+            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.RARE_WORD}),
+            lambda: page_sql(SEARCH, like(seed.RARE_WORD)),
+            goal="<= 100 ms",
+            list_params={"search": seed.RARE_WORD},
+        ),
+        Case(
+            f"search common word '{seed.COMMON_WORD}' + status=open",
+            "GET",
+            lambda: (
+                "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.COMMON_WORD, "status": "open"})
             ),
-            Case(
-                "first page (cursor, 50)",
-                "GET",
-                lambda: "/api/tickets/?page_size=50",
-                lambda: page_sql(),
-                goal="<= 25 ms",
+            lambda: page_sql(f"status = %s AND {SEARCH}", ["open", *like(seed.COMMON_WORD)]),
+            list_params={"search": seed.COMMON_WORD, "status": "open"},
+        ),
+        Case(
+            f"search 2-char term '{seed.SHORT_TERM}' (no match)",
+            "GET",
+            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.SHORT_TERM}),
+            lambda: (f"SELECT count(*) FROM tickets_ticket WHERE {SEARCH}", like(seed.SHORT_TERM)),
+            goal="<= 1 sequential scan",
+            compare_ids=False,
+            serial=True,
+            raw_note="one sequential scan with the same predicate, no parallel workers",
+            list_params={"search": seed.SHORT_TERM},
+        ),
+        Case(
+            "deep page ~90% (cursor)",
+            "GET",
+            lambda: "/api/tickets/?" + urlencode({"page_size": 50, "cursor": cursor_token(deep_at, deep_id)}),
+            lambda: page_sql("(created_at, id) < (%s, %s)", [deep_at, deep_id]),
+            goal="<= 1.5x first page",
+        ),
+        Case(
+            "deep page ~90% (offset, exact count)",
+            "GET",
+            lambda: f"/api/tickets/?limit=50&offset={ctx.deep_offset}",
+            lambda: (f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}", []),
+            goal="contrast only",
+            raw_note="the page alone, without the count",
+        ),
+        Case(
+            "retrieve",
+            "GET",
+            lambda: f"/api/tickets/{ctx.some_id()}/",
+            lambda: (f"SELECT {COLUMNS}, updated_at FROM tickets_ticket WHERE id = %s", [ctx.some_id()]),
+            goal="<= 15 ms",
+            compare_ids=False,
+        ),
+        Case(
+            "first 50 comments of a ticket",
+            "GET",
+            lambda: f"/api/tickets/{ctx.page_ticket}/comments/",
+            lambda: (
+                "SELECT c.id, c.body, c.created_at, u.id, u.username FROM comments_comment AS c "
+                "LEFT JOIN auth_user AS u ON u.id = c.author_id WHERE c.ticket_id = %s ORDER BY c.id LIMIT 51",
+                [ctx.page_ticket],
             ),
-            Case(
-                "first page, token",
-                "GET",
-                lambda: "/api/tickets/?page_size=50",
-                lambda: page_sql(),
-                goal="<= first page + 1 ms",
-                auth="token",
+            goal="<= 15 ms",
+        ),
+        Case(
+            "first 50 history entries of a ticket",
+            "GET",
+            lambda: f"/api/tickets/{ctx.page_ticket}/history/",
+            lambda: (
+                "SELECT h.id, h.at, h.via, h.changes, u.id, u.username FROM history_ticketchange AS h "
+                "LEFT JOIN auth_user AS u ON u.id = h.actor_id WHERE h.ticket_id = %s ORDER BY h.id LIMIT 51",
+                [ctx.page_ticket],
             ),
-            Case(
-                "first page, session",
-                "GET",
-                lambda: "/api/tickets/?page_size=50",
-                lambda: page_sql(),
-                goal="<= first page + 1 ms",
-                auth="session",
+            goal="<= 15 ms",
+        ),
+        Case(
+            "create",
+            "POST",
+            lambda: "/api/tickets/",
+            lambda: (
+                "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
+                "VALUES (%s, %s, 'technical', 'medium', 'open', now()) RETURNING id",
+                ["Raw insert", "Inserted by the raw SQL side of the benchmark."],
             ),
-            Case(
-                "assigned to me (token)",
-                "GET",
-                lambda: "/api/tickets/?page_size=50&assignee=me",
-                lambda: page_sql("assignee_id = %s", [ctx.agent_id]),
-                goal="<= 40 ms",
-                auth="token",
+            body=next_create,
+            goal="<= 15 ms",
+            compare_ids=False,
+        ),
+        Case(
+            "patch (status)",
+            "PATCH",
+            lambda: f"/api/tickets/{ctx.patch_id}/",
+            lambda: (
+                "UPDATE tickets_ticket SET status = %s WHERE id = %s",
+                [statuses[ctx.patch_count % 4], ctx.patch_id + 1],
             ),
-            Case(
-                "filtered page (category+priority+status)",
-                "GET",
-                lambda: "/api/tickets/?" + urlencode({"page_size": 50, **filters}),
-                lambda: page_sql(filtered_where, filtered_params),
-                goal="<= 40 ms",
-                list_params=filters,
-            ),
-            Case(
-                f"search rare word '{seed.RARE_WORD}'",
-                "GET",
-                lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.RARE_WORD}),
-                lambda: page_sql(SEARCH, like(seed.RARE_WORD)),
-                goal="<= 100 ms",
-                list_params={"search": seed.RARE_WORD},
-            ),
-            Case(
-                f"search common word '{seed.COMMON_WORD}' + status=open",
-                "GET",
-                lambda: (
-                    "/api/tickets/?"
-                    + urlencode({"page_size": 50, "search": seed.COMMON_WORD, "status": "open"})
-                ),
-                lambda: page_sql(f"status = %s AND {SEARCH}", ["open", *like(seed.COMMON_WORD)]),
-                list_params={"search": seed.COMMON_WORD, "status": "open"},
-            ),
-            Case(
-                f"search 2-char term '{seed.SHORT_TERM}' (no match)",
-                "GET",
-                lambda: "/api/tickets/?" + urlencode({"page_size": 50, "search": seed.SHORT_TERM}),
-                lambda: (f"SELECT count(*) FROM tickets_ticket WHERE {SEARCH}", like(seed.SHORT_TERM)),
-                goal="<= 1 sequential scan",
-                compare_ids=False,
-                serial=True,
-                raw_note="one sequential scan with the same predicate, no parallel workers",
-                list_params={"search": seed.SHORT_TERM},
-            ),
-            Case(
-                "deep page ~90% (cursor)",
-                "GET",
-                lambda: (
-                    "/api/tickets/?" + urlencode({"page_size": 50, "cursor": cursor_token(deep_at, deep_id)})
-                ),
-                lambda: page_sql("(created_at, id) < (%s, %s)", [deep_at, deep_id]),
-                goal="<= 1.5x first page",
-            ),
-            Case(
-                "deep page ~90% (offset, exact count)",
-                "GET",
-                lambda: f"/api/tickets/?limit=50&offset={ctx.deep_offset}",
-                lambda: (
-                    f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}",
-                    [],
-                ),
-                goal="contrast only",
-                raw_note="the page alone, without the count",
-            ),
-            Case(
-                "retrieve",
-                "GET",
-                lambda: f"/api/tickets/{ctx.some_id()}/",
-                lambda: (f"SELECT {COLUMNS}, updated_at FROM tickets_ticket WHERE id = %s", [ctx.some_id()]),
-                goal="<= 15 ms",
-                compare_ids=False,
-            ),
-            Case(
-                "first 50 comments of a ticket",
-                "GET",
-                lambda: f"/api/tickets/{ctx.page_ticket}/comments/",
-                lambda: (
-                    "SELECT c.id, c.body, c.created_at, u.id, u.username FROM comments_comment AS c "
-                    "LEFT JOIN auth_user AS u ON u.id = c.author_id WHERE c.ticket_id = %s ORDER BY c.id LIMIT 51",
-                    [ctx.page_ticket],
-                ),
-                goal="<= 15 ms",
-            ),
-            Case(
-                "first 50 history entries of a ticket",
-                "GET",
-                lambda: f"/api/tickets/{ctx.page_ticket}/history/",
-                lambda: (
-                    "SELECT h.id, h.at, h.via, h.changes, u.id, u.username FROM history_ticketchange AS h "
-                    "LEFT JOIN auth_user AS u ON u.id = h.actor_id WHERE h.ticket_id = %s ORDER BY h.id LIMIT 51",
-                    [ctx.page_ticket],
-                ),
-                goal="<= 15 ms",
-            ),
-            Case(
-                "create",
-                "POST",
-                lambda: "/api/tickets/",
-                lambda: (
-                    "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
-                    "VALUES (%s, %s, 'technical', 'medium', 'open', now()) RETURNING id",
-                    ["Raw insert", "Inserted by the raw SQL side of the benchmark."],
-                ),
-                body=next_create,
-                goal="<= 15 ms",
-                compare_ids=False,
-            ),
-            Case(
-                "patch (status)",
-                "PATCH",
-                lambda: f"/api/tickets/{ctx.patch_id}/",
-                lambda: (
-                    "UPDATE tickets_ticket SET status = %s WHERE id = %s",
-                    [statuses[ctx.patch_count % 4], ctx.patch_id + 1],
-                ),
-                body=next_patch,
-                goal="<= 15 ms",
-                compare_ids=False,
-            ),
-        ]
-    )
+            body=next_patch,
+            goal="<= 15 ms",
+            compare_ids=False,
+        ),
+    ]
 
 
 # Texts a form sends while an agent types: common words only, and one with a rare word.
