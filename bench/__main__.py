@@ -94,6 +94,7 @@ class Context:
                 [self.deep_offset],
             )
             self.deep_position = cur.fetchone()
+            self.ordering_positions = cases_module.ordering_positions(cur, n)
             cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 1000")
             self.ids = [row[0] for row in cur.fetchall()]
             # A ticket with comments and history, as seeded (not one the bench patches).
@@ -119,7 +120,7 @@ def run_sql(conn, sql: str, params: list | dict):
 def time_cases(port, conn, serial_conn, ctx, repeat, failures, scan_repeat=5) -> list[dict]:
     client = load.Client(port)
     rows = []
-    for case in cases_module.build_cases(ctx):
+    for case in cases_module.build_cases(ctx) + cases_module.ordering_cases(ctx):
         runs = min(repeat, scan_repeat) if case.scan else repeat
 
         def call(case=case):
@@ -238,6 +239,57 @@ def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
         "worker_peak_rss_mb_before": max(before.values(), default=None),
         "worker_peak_rss_mb_after": max(after.values(), default=None),
     }
+
+
+def time_queue(port, conn, master, ctx, failures) -> dict:
+    """The export of every ticket (CSV and JSON lines: rows/s and the workers'
+    peak memory before and after) and one bulk change of 10,000 tickets."""
+    result = {}
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM tickets_ticket")
+        total = cur.fetchone()[0]
+    for fmt in ("csv", "jsonl"):
+        before = {pid: peak_rss_mb(pid) for pid in worker_pids(master)}
+        client = load.Client(port)
+        started = time.perf_counter()
+        status, size, head, tail = client.stream(f"/api/tickets/export/?format={fmt}")
+        seconds = time.perf_counter() - started
+        client.close()
+        after = {pid: peak_rss_mb(pid) for pid in worker_pids(master)}
+        if status != 200:
+            failures.append(f"export {fmt}: HTTP {status}")
+        result[f"export_{fmt}"] = {
+            "rows": total,
+            "seconds": seconds,
+            "rows_per_second": total / seconds if seconds else None,
+            "bytes": size,
+            "worker_peak_rss_mb_before": max(before.values(), default=None),
+            "worker_peak_rss_mb_after": max(after.values(), default=None),
+        }
+        print(f"  export {fmt}: {total:,} rows in {seconds:.1f} s", flush=True)
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM tickets_ticket ORDER BY id DESC LIMIT 10000")
+        ids = [row[0] for row in cur.fetchall()]
+        cur.execute("SELECT count(*) FROM history_ticketchange")
+        entries_before = cur.fetchone()[0]
+    client = load.Client(port)
+    started = time.perf_counter()
+    status, payload = client.request(
+        "POST",
+        "/api/tickets/bulk/",
+        {"ids": ids, "set": {"priority": "critical", "assignee": ctx.agent_id}},
+        headers=ctx.auth_headers.get("token"),
+    )
+    seconds = time.perf_counter() - started
+    client.close()
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM history_ticketchange")
+        entries = cur.fetchone()[0] - entries_before
+    if status != 200:
+        failures.append(f"bulk: HTTP {status} {payload[:200]!r}")
+    result["bulk_10000"] = {"seconds": seconds, "history_entries": entries, "status": status}
+    print(f"  bulk: 10,000 tickets in {seconds:.2f} s, {entries:,} history entries", flush=True)
+    return result
 
 
 def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
@@ -552,6 +604,8 @@ def main(argv=None) -> int:
         print("  unpaginated list ...", flush=True)
         unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
         conn.autocommit = True
+        print("  export and bulk ...", flush=True)
+        queue = time_queue(port, conn, gunicorn.pid, ctx, failures)
         serializers = serializer_vs_fast_path(url, args.n, failures)
         print("  mixed load ...", flush=True)
         load_result = throughput(port, ctx, args.load_seconds, args.clients, args.classify_clients, failures)
@@ -572,6 +626,7 @@ def main(argv=None) -> int:
             "auth_overhead": overhead,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,
+            "queue": queue,
             "throughput": load_result,
             "llm_delay_seconds": args.llm_delay,
             "failures": failures,

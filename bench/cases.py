@@ -319,3 +319,87 @@ SELECT
                              date_trunc('day', %(now)s AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                              interval '1 day') AS day)
 """
+
+
+# The list's orderings: the ORDER BY of each, and the keys its cursor holds.
+RANK_SQL = (
+    "CASE WHEN priority = 'critical' THEN 0 WHEN priority = 'high' THEN 1 "
+    "WHEN priority = 'medium' THEN 2 WHEN priority = 'low' THEN 3 ELSE 4 END"
+)
+ORDERINGS = {
+    "-created_at": ("created_at DESC, id DESC", "created_at, id"),
+    "created_at": ("created_at ASC, id ASC", "created_at, id"),
+    "-priority": (f"{RANK_SQL} ASC, created_at ASC, id ASC", f"{RANK_SQL}, created_at, id"),
+    "-updated_at": ("updated_at DESC NULLS FIRST, id DESC", "updated_at, id"),
+}
+FILTERS = {"category": "technical", "priority": "high", "status": "open"}
+FILTERED_WHERE = "category = %s AND priority = %s AND status = %s"
+
+
+def ordering_positions(cur, n: int) -> dict:
+    """For each ordering, unfiltered and filtered: the keys of the row near 90%."""
+    positions = {}
+    for name, (order, keys) in ORDERINGS.items():
+        for filtered in (False, True):
+            where = f"WHERE {FILTERED_WHERE}" if filtered else ""
+            params = list(FILTERS.values()) if filtered else []
+            cur.execute(f"SELECT count(*) FROM tickets_ticket {where}", params)
+            offset = max(0, int(cur.fetchone()[0] * 0.9) - 1)
+            cur.execute(
+                f"SELECT {keys} FROM tickets_ticket {where} ORDER BY {order} LIMIT 1 OFFSET %s",
+                [*params, offset],
+            )
+            positions[name, filtered] = cur.fetchone()
+    return positions
+
+
+def ordering_cursor(name: str, keys) -> str:
+    values = [k.isoformat() if hasattr(k, "isoformat") else k for k in keys]
+    token = json.dumps({"o": name, "k": values, "r": False}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def ordering_cases(ctx) -> list[Case]:
+    """Every ordering, with and without the three filters: the first page and
+    the keyset page near 90%, each next to its raw SQL."""
+    cases = []
+    for name, (order, keys) in ORDERINGS.items():
+        op = "<" if "DESC" in order.split(",")[0] else ">"
+        for filtered in (False, True):
+            params = {"page_size": 50, "ordering": name, **(FILTERS if filtered else {})}
+            where = FILTERED_WHERE if filtered else ""
+            where_params = list(FILTERS.values()) if filtered else []
+            label = f"ordering {name}{' +3 filters' if filtered else ''}"
+            position = ctx.ordering_positions[name, filtered]
+
+            def raw(where=where, where_params=where_params, order=order, extra=None):
+                clause = " AND ".join(part for part in (where, extra) if part)
+                clause = f"WHERE {clause} " if clause else ""
+                return f"SELECT {COLUMNS} FROM tickets_ticket {clause}ORDER BY {order} LIMIT 51", where_params
+
+            deep = f"({keys}) {op} ({', '.join(['%s'] * len(position))})"
+            cases.append(
+                Case(
+                    f"{label}: first page",
+                    "GET",
+                    lambda params=params: "/api/tickets/?" + urlencode(params),
+                    raw,
+                    goal="<= 10 ms",
+                    list_params={k: v for k, v in params.items() if k != "page_size"},
+                )
+            )
+            cases.append(
+                Case(
+                    f"{label}: page near 90%",
+                    "GET",
+                    lambda params=params, name=name, position=position: (
+                        "/api/tickets/?" + urlencode({**params, "cursor": ordering_cursor(name, position)})
+                    ),
+                    lambda raw=raw, deep=deep, where_params=where_params, position=position: (
+                        raw(extra=deep)[0],
+                        [*where_params, *position],
+                    ),
+                    goal="<= 10 ms",
+                )
+            )
+    return cases

@@ -70,6 +70,21 @@ def markdown(result: dict) -> str:
         + " ms (one figure per run).",
         "",
     ]
+    queue = result.get("queue")
+    if queue:
+        for fmt in ("csv", "jsonl"):
+            ex = queue[f"export_{fmt}"]
+            lines.append(
+                f"Export ({fmt}): {ex['rows']:,} rows in {ex['seconds']:.1f} s ({ex['rows_per_second']:,.0f} rows/s, "
+                f"{ex['bytes'] / 1e6:.0f} MB); worker peak RSS {_ms(ex['worker_peak_rss_mb_before'])} -> "
+                f"{_ms(ex['worker_peak_rss_mb_after'])} MB (goal: 1M rows in at most 15 s, flat memory)."
+            )
+        bulk = queue["bulk_10000"]
+        lines += [
+            f"Bulk change of 10,000 tickets: {bulk['seconds']:.2f} s, {bulk['history_entries']:,} history "
+            "entries (goal: at most 3 s).",
+            "",
+        ]
     overhead = result.get("auth_overhead")
     if overhead:
         lines += [

@@ -42,6 +42,9 @@ CLOSED_OBJECTS = (
     "AgentCreateRequest",
     "PatchedAgentUpdateRequest",
     "CommentRequest",
+    "BulkRequestRequest",
+    "BulkFilterRequest",
+    "BulkSetRequest",
 )
 
 COMMON_RESPONSES = {

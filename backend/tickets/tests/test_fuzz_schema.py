@@ -61,6 +61,9 @@ SEMANTIC_REJECTIONS = {
     ("POST", "/api/auth/tokens/"): {"expiry"},
     ("POST", "/api/tickets/"): {"assignee"},
     ("PATCH", "/api/tickets/{id}/"): {"assignee"},
+    # Ids no ticket has, both or neither of ids and filter, repeated ids, a
+    # filter matching too many tickets, an agent id nobody has.
+    ("POST", "/api/tickets/bulk/"): {"ids", "filter", "set"},
 }
 
 # A fresh key per run, stored for the admin by the fixture (knox's digest).
@@ -158,6 +161,8 @@ def test_every_status_the_api_can_return_is_documented(api):
         ("/api/tickets/", "get"): {"200", "400", "401", "503"},
         ("/api/tickets/", "post"): {"201", "400", "401", "403", "413", "415", "429", "503"},
         ("/api/tickets/{id}/", "get"): {"200", "401", "404", "503"},
+        ("/api/tickets/bulk/", "post"): {"200", "400", "401", "403", "413", "415", "429", "503"},
+        ("/api/tickets/export/", "get"): {"200", "400", "401", "503"},
         ("/api/tickets/{id}/", "patch"): {
             "200",
             "400",
