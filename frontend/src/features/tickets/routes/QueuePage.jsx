@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import QueueViews from '../../auth/components/QueueViews';
 import StatsPanel from '../../stats/components/StatsPanel';
 import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
@@ -23,8 +24,14 @@ export default function QueuePage() {
   // Clearing the search applies at once; typing waits for a pause.
   const search = filters.search === '' ? '' : debouncedSearch;
   const query = useMemo(
-    () => ({ category: filters.category, priority: filters.priority, status: filters.status, search }),
-    [filters.category, filters.priority, filters.status, search],
+    () => ({
+      category: filters.category,
+      priority: filters.priority,
+      status: filters.status,
+      search,
+      assignee: filters.assignee,
+    }),
+    [filters.category, filters.priority, filters.status, search, filters.assignee],
   );
   const filtersActive = hasActiveFilters(filters);
 
@@ -93,6 +100,7 @@ export default function QueuePage() {
       </div>
 
       <div className="layout__list">
+        <QueueViews assignee={filters.assignee} />
         <Filters filters={filters} active={filtersActive} onChange={updateFilters} onClear={handleClearFilters} />
         {hiddenTicket ? (
           <div className="notice" role="status">
