@@ -68,6 +68,8 @@ test('signs in, works, and signs out', async ({ page }) => {
   const form = page.getByRole('form', { name: 'New ticket' });
   await form.getByLabel('Title').fill(title);
   await form.getByLabel('Description').fill('The dashboard shows an error after signing in');
+  await form.getByLabel('Description').blur();
+  await expect(form.getByLabel('Category')).toHaveValue('technical');
   await form.getByRole('button', { name: 'Create ticket' }).click();
   await expect(form.getByRole('status')).toHaveText(/Ticket #\d+ created\./);
   const card = page.getByRole('article', { name: title });
