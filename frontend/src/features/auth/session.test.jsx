@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Route, Routes, useLocation } from 'react-router-dom';
@@ -9,6 +9,10 @@ import { renderWithProviders } from '../../test/render';
 import SessionRedirect from './components/SessionRedirect';
 import SignInPage from './routes/SignInPage';
 import { installSession, safeNextPath, setUnauthorizedHandler, signInLocation } from './session';
+
+// Typing and role queries in jsdom are slow on a busy machine.
+vi.setConfig({ testTimeout: 20000 });
+configure({ asyncUtilTimeout: 5000 });
 
 const fake = installFakeHttp();
 let uninstall;

@@ -1,13 +1,17 @@
-import { screen } from '@testing-library/react';
+import { configure, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { http } from '../../../lib/apiClient';
 import { installFakeHttp, jsonResponse } from '../../../test/fakeHttp';
 import { renderWithProviders } from '../../../test/render';
 import { installSession } from '../session';
 import QueueViews from './QueueViews';
 import UserMenu from './UserMenu';
+
+// Typing and role queries in jsdom are slow on a busy machine.
+vi.setConfig({ testTimeout: 20000 });
+configure({ asyncUtilTimeout: 5000 });
 
 const fake = installFakeHttp();
 let uninstall;
