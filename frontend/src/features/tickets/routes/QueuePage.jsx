@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import QueueViews from '../../auth/components/QueueViews';
 import StatsPanel from '../../stats/components/StatsPanel';
+import TriagePanel from '../../triage/components/TriagePanel';
 import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
 import TicketForm from '../components/TicketForm';
@@ -9,6 +9,7 @@ import TicketList from '../components/TicketList';
 import { hasActiveFilters } from '../filters';
 import { useClassify } from '../hooks/useClassify';
 import { useNewArrivals } from '../hooks/useNewArrivals';
+import { useSearchTerm } from '../hooks/useSearchTerm';
 import { useTicketList } from '../hooks/useTicketList';
 import { useTicketMeta } from '../hooks/useTicketMeta';
 import { useCreateTicket, useUpdateTicket } from '../hooks/useTicketMutations';
@@ -20,9 +21,12 @@ export const SEARCH_DEBOUNCE_MS = 350;
 export default function QueuePage() {
   const meta = useTicketMeta();
   const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
-  const debouncedSearch = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
-  // Clearing the search applies at once; typing waits for a pause.
-  const search = filters.search === '' ? '' : debouncedSearch;
+  // Clearing the search applies at once; typing waits for a pause and 3 characters; Enter applies any text.
+  const {
+    term: search,
+    tooShort: searchTooShort,
+    submit: submitSearch,
+  } = useSearchTerm(filters.search, SEARCH_DEBOUNCE_MS);
   const query = useMemo(
     () => ({
       category: filters.category,
@@ -88,6 +92,7 @@ export default function QueuePage() {
           updatedAt={stats.updatedAt}
           onRetry={stats.refresh}
         />
+        <TriagePanel />
       </div>
 
       <div className="layout__form">
@@ -101,7 +106,14 @@ export default function QueuePage() {
 
       <div className="layout__list">
         <QueueViews assignee={filters.assignee} />
-        <Filters filters={filters} active={filtersActive} onChange={updateFilters} onClear={handleClearFilters} />
+        <Filters
+          filters={filters}
+          active={filtersActive}
+          onChange={updateFilters}
+          onClear={handleClearFilters}
+          searchTooShort={searchTooShort}
+          onSearchSubmit={submitSearch}
+        />
         {hiddenTicket ? (
           <div className="notice" role="status">
             <span>Ticket #{hiddenTicket.id} was created but the current filters hide it.</span>
