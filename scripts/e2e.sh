@@ -2,6 +2,9 @@
 # End-to-end suite: the production build of the app in headless Chromium,
 # against the real API on a throwaway PostgreSQL database and the fake
 # OpenAI-compatible server. Everything it starts is stopped on exit.
+# The API requires sign-in (API_AUTH=required): the script creates an agent and
+# Playwright's global setup signs it in once; every test starts signed in
+# unless it asks for a fresh browser (the sign-in tests do).
 #
 # Needs: backend/.venv (make install), PostgreSQL on 127.0.0.1:5432.
 # Environment: E2E_PG_URL (server URL without a database name; by default the
@@ -107,6 +110,12 @@ export OPENAI_API_KEY="test-key"
 export OPENAI_BASE_URL="http://127.0.0.1:$LLM_PORT/v1"
 export DEBUG="True"
 export CLASSIFY_RATE="1000/minute"
+export API_AUTH="required"
+export LOGIN_RATE="1000/minute"
+export E2E_AGENT_USERNAME="e2e-agent"
+export E2E_AGENT_NAME="Edith Agent"
+E2E_AGENT_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
+export E2E_AGENT_PASSWORD
 
 set -m  # each server in its own process group, so stopping it stops its children
 "$PY" backend/devtools/fake_llm.py --port "$LLM_PORT" >"$LOG_DIR/fake-llm.log" 2>&1 &
@@ -114,6 +123,10 @@ pids+=($!)
 
 (cd backend && "$PY" manage.py migrate --noinput) >"$LOG_DIR/migrate.log" 2>&1 || {
   echo "migrate failed:" >&2; tail -n 30 "$LOG_DIR/migrate.log" >&2; exit 1;
+}
+(cd backend && AGENT_PASSWORD="$E2E_AGENT_PASSWORD" "$PY" manage.py createagent "$E2E_AGENT_USERNAME" \
+  --name "$E2E_AGENT_NAME") >>"$LOG_DIR/migrate.log" 2>&1 || {
+  echo "createagent failed:" >&2; tail -n 30 "$LOG_DIR/migrate.log" >&2; exit 1;
 }
 (cd backend && exec "$PY" manage.py runserver "127.0.0.1:$API_PORT" --noreload) >"$LOG_DIR/api.log" 2>&1 &
 pids+=($!)
@@ -125,7 +138,7 @@ pids+=($!)
 pids+=($!)
 set +m
 
-wait_for "$API_URL/api/tickets/stats/" "The API" "$LOG_DIR/api.log"
+wait_for "$API_URL/api/auth/csrf/" "The API" "$LOG_DIR/api.log"
 wait_for "$WEB_URL/" "The app server" "$LOG_DIR/web.log"
 
 status=0

@@ -1,4 +1,5 @@
 import { Link, Outlet } from 'react-router-dom';
+import UserMenu from '../features/auth/components/UserMenu';
 import { API_URL } from '../lib/config';
 
 /** The frame around every page: the header, then the page itself. */
@@ -13,6 +14,7 @@ export default function AppLayout() {
         <p className="app-header__api" title="Ticket API">
           {API_URL.replace(/^https?:\/\//, '')}
         </p>
+        <UserMenu />
       </header>
       <Outlet />
     </div>

@@ -7,6 +7,8 @@ import { API_URL } from './config';
 export const http = axios.create({
   baseURL: `${API_URL}/api`,
   timeout: 20000,
+  // The session cookie travels with every request (the API is on another port or subdomain).
+  withCredentials: true,
   headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 });
 
@@ -60,6 +62,8 @@ export function normaliseErrorBody(body) {
 
 function defaultMessageFor(status) {
   if (status === 400) return 'Please correct the highlighted fields.';
+  if (status === 401) return 'Please sign in.';
+  if (status === 403) return 'You are not allowed to do that.';
   if (status === 404) return 'That ticket no longer exists.';
   if (status === 429) return 'Too many requests; please wait a moment and try again.';
   if (status >= 500) return 'The ticket service had a problem. Please try again.';

@@ -1,7 +1,10 @@
 import { filterParams } from './api';
 import { CHOICE_FIELDS, isChoice } from './choices';
 
-export const EMPTY_FILTERS = Object.freeze({ category: '', priority: '', status: '', search: '' });
+export const EMPTY_FILTERS = Object.freeze({ category: '', priority: '', status: '', search: '', assignee: '' });
+
+// `me`, `none` or an agent's id, as the API's `?assignee=` takes.
+const ASSIGNEE_PATTERN = /^(me|none|\d{1,12})$/;
 
 /**
  * Read filters from a query string. Once the choices are known, values the API
@@ -16,6 +19,8 @@ export function readFilters(search, meta) {
     if (!meta || isChoice(meta, key, value)) filters[key] = value;
   }
   filters.search = params.get('search') || '';
+  const assignee = params.get('assignee') || '';
+  filters.assignee = ASSIGNEE_PATTERN.test(assignee) ? assignee : '';
   return filters;
 }
 
@@ -44,6 +49,11 @@ export function ticketMatchesFilters(ticket, filters) {
   const params = filterParams(filters);
   for (const key of CHOICE_FIELDS) {
     if (params[key] && ticket[key] !== params[key]) return false;
+  }
+  if (params.assignee) {
+    const assignee = ticket.assignee ?? null;
+    if (params.assignee === 'none' ? assignee !== null : assignee === null) return false;
+    if (/^\d+$/.test(params.assignee) && String(assignee) !== params.assignee) return false;
   }
   if (params.search) {
     const title = (ticket.title || '').toLowerCase();

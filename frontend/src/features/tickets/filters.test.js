@@ -38,7 +38,18 @@ describe('filters in the URL', () => {
       priority: 'high',
       status: '',
       search: 'x',
+      assignee: '',
     });
+  });
+
+  it('keeps the assignee view (me, none or an id) and drops anything else', () => {
+    expect(readFilters('?assignee=me', META).assignee).toBe('me');
+    expect(readFilters('?assignee=none', META).assignee).toBe('none');
+    expect(readFilters('?assignee=12', META).assignee).toBe('12');
+    expect(readFilters('?assignee=everyone', META).assignee).toBe('');
+    expect(filtersToSearch({ ...readFilters('?status=open', META), assignee: 'none' }, '?status=open')).toBe(
+      '?status=open&assignee=none',
+    );
   });
 
   it('keeps unrelated parameters when writing filters', () => {

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import QueueViews from '../../auth/components/QueueViews';
 import { useScrollRestoration } from '../../../lib/useScrollRestoration';
 import StatsPanel from '../../stats/components/StatsPanel';
 import TriagePanel from '../../triage/components/TriagePanel';
@@ -28,8 +29,14 @@ export default function QueuePage() {
     submit: submitSearch,
   } = useSearchTerm(filters.search, SEARCH_DEBOUNCE_MS);
   const query = useMemo(
-    () => ({ category: filters.category, priority: filters.priority, status: filters.status, search }),
-    [filters.category, filters.priority, filters.status, search],
+    () => ({
+      category: filters.category,
+      priority: filters.priority,
+      status: filters.status,
+      search,
+      assignee: filters.assignee,
+    }),
+    [filters.category, filters.priority, filters.status, search, filters.assignee],
   );
   const filtersActive = hasActiveFilters(filters);
 
@@ -100,6 +107,7 @@ export default function QueuePage() {
       </div>
 
       <div className="layout__list">
+        <QueueViews assignee={filters.assignee} />
         <Filters
           filters={filters}
           active={filtersActive}

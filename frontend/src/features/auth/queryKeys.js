@@ -1,0 +1,5 @@
+export const authKeys = {
+  all: ['auth'],
+  me: () => ['auth', 'me'],
+  tokens: () => ['auth', 'tokens'],
+};
