@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg2
 
 from . import cases as cases_module
-from . import load, report, seed
+from . import load, overhead, report, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
@@ -57,9 +57,11 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port}{path}")
 
 
-def gunicorn_command(port: int) -> tuple[list[str], str]:
+def gunicorn_command(port: int, app: str = "config.wsgi:application") -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
     quiet = ["--log-level", "warning"]
+    if app.startswith("bench."):
+        quiet += ["--pythonpath", str(ROOT)]
     if (BACKEND / "gunicorn.conf.py").exists():
         return [
             exe,
@@ -68,11 +70,11 @@ def gunicorn_command(port: int) -> tuple[list[str], str]:
             *quiet,
             "--bind",
             f"127.0.0.1:{port}",
-            "config.wsgi:application",
+            app,
         ], ("gunicorn -c gunicorn.conf.py")
     workers = 2 * (os.cpu_count() or 1) + 1
     flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
-    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
+    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", app], (
         "gunicorn " + " ".join(flags) + " (no gunicorn.conf.py yet)"
     )
 
@@ -103,6 +105,8 @@ class Context:
             self.deep_position = cur.fetchone()
             cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 1000")
             self.ids = [row[0] for row in cur.fetchall()]
+            cur.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 1 OFFSET %s", [n // 2])
+            self.middle_id = cur.fetchone()[0]
         self.rng = random.Random(7)
         self.patch_id = self.ids[0]
         self.patch_count = 0
@@ -110,6 +114,77 @@ class Context:
 
     def some_id(self) -> int:
         return self.rng.choice(self.ids)
+
+
+def start_floor(port: int, env: dict) -> subprocess.Popen:
+    """The floor app (bench/floor.py) under the API's gunicorn settings."""
+    command, _ = gunicorn_command(port, "bench.floor:application")
+    proc = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    wait_for(port, "/api/tickets/?page_size=1")
+    return proc
+
+
+def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "OPENAI_API_KEY": "sk-bench-fake",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
+        "OPENAI_TIMEOUT": str(max(10.0, llm_delay * 3)),
+        "CLASSIFY_RATE": "1000000/minute",
+        # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
+        "TICKET_WRITE_RATE": "1000000/minute",
+        "CLASSIFY_DAILY_LIMIT": "0",
+        "CLASSIFY_MAX_IN_FLIGHT": "16",
+        # The API serves no static files; WhiteNoise's note about that is noise here.
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+
+
+def overhead_only(args, url: str) -> int:
+    """The floor case alone, on a database seeded by an earlier run."""
+    failures: list[str] = []
+    port, floor_port = free_port(), free_port()
+    env = api_env(url, free_port(), args.llm_delay)
+    procs = []
+    try:
+        command, _ = gunicorn_command(port)
+        procs.append(
+            subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+        )
+        wait_for(port, "/api/tickets/stats/")
+        procs.append(start_floor(floor_port, env))
+        conn = psycopg2.connect(url)
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM tickets_ticket")
+            n = cur.fetchone()[0]
+            cur.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 1 OFFSET %s", [n // 2])
+            middle_id = cur.fetchone()[0]
+        conn.close()
+        rows = overhead.measure(
+            port,
+            floor_port,
+            middle_id,
+            seconds=args.overhead_seconds,
+            repeat=max(args.repeat, 100),
+            failures=failures,
+        )
+        print(report.overhead_table(rows))
+    finally:
+        for proc in reversed(procs):
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+    if failures:
+        print("FAILED: " + "; ".join(failures), file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_sql(conn, sql: str, params: list):
@@ -350,6 +425,17 @@ def main(argv=None) -> int:
     parser.add_argument("--classify-clients", type=int, default=4)
     parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds the fake LLM takes to answer")
     parser.add_argument(
+        "--overhead-seconds",
+        type=float,
+        default=10,
+        help="seconds of wrk per request and server (floor case)",
+    )
+    parser.add_argument(
+        "--overhead-only",
+        action="store_true",
+        help="only the API against the floor, on an already seeded --database (no reseeding)",
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of slow cases"
     )
     parser.add_argument(
@@ -366,6 +452,8 @@ def main(argv=None) -> int:
     url = seed.database_url(args.server, name)
     failures: list[str] = []
     procs = []
+    if args.overhead_only:
+        return overhead_only(args, url)
     print(f"database {name}: recreating, migrating, seeding {args.n:,} tickets", flush=True)
     seed.recreate_database(args.server, name)
     try:
@@ -394,24 +482,7 @@ def main(argv=None) -> int:
             )
         )
         command, server_desc = gunicorn_command(port)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            "OPENAI_API_KEY": "sk-bench-fake",
-            "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
-            "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)),
-            "CLASSIFY_RATE": "1000000/minute",
-            # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
-            "TICKET_WRITE_RATE": "1000000/minute",
-            "CLASSIFY_DAILY_LIMIT": "0",
-            "CLASSIFY_MAX_IN_FLIGHT": "16",
-            # The API serves no static files; WhiteNoise's note about that is noise here.
-            "PYTHONWARNINGS": "ignore:No directory at",
-        }
+        env = api_env(url, llm_port, args.llm_delay)
         # The access log (stdout, as deployed) is written but not shown.
         gunicorn = subprocess.Popen(
             command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True
@@ -429,6 +500,17 @@ def main(argv=None) -> int:
         rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
         serial_conn.close()
         check_stats(port, conn, failures)
+        print("  the API against the floor (bench/floor.py) ...", flush=True)
+        floor_port = free_port()
+        procs.append(start_floor(floor_port, env))
+        overhead_rows = overhead.measure(
+            port,
+            floor_port,
+            ctx.middle_id,
+            seconds=args.overhead_seconds,
+            repeat=max(args.repeat, 100),
+            failures=failures,
+        )
         conn.autocommit = False
         print("  unpaginated list ...", flush=True)
         unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
@@ -450,6 +532,7 @@ def main(argv=None) -> int:
             "migrate_seconds": migrate_s,
             "seeding": seeding,
             "cases": rows,
+            "overhead": overhead_rows,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,
             "throughput": load_result,

@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -140,6 +141,14 @@ class TicketViewSet(
     def get_queryset(self):
         return ticket_list()
 
+    def filter_queryset(self, queryset):
+        """The list's query parameters filter the list only: a ticket's own
+        address names it whatever the query string says, and is not charged
+        for building and validating the list's filters."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_throttles(self):
         """Creates and updates share one per-client rate (`TICKET_WRITE_RATE`)."""
         if self.action in self.WRITE_ACTIONS:
@@ -169,6 +178,14 @@ class TicketViewSet(
                 ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
             )
         return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
+
+    def retrieve(self, request, *args, **kwargs):
+        """One `values()` row shaped as the serializer shapes it (as the list
+        does), without building a serializer for one ticket."""
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        row = get_object_or_404(ticket_rows(self.get_queryset()), **lookup)
+        self.check_object_permissions(request, row)
+        return Response(ticket_representations([row])[0])
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
