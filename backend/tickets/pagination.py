@@ -115,9 +115,9 @@ class TicketCursorPagination(BasePagination):
         }
 
     def _link(self, position, *, reverse):
-        url = self.request.build_absolute_uri()
         if position is None:
             return None
+        url = self.request.build_absolute_uri()
         token = json.dumps({"t": position[0], "i": position[1], "r": reverse}, separators=(",", ":"))
         encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
         return replace_query_param(url, self.cursor_query_param, encoded)
