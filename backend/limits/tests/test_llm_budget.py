@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
+from devtools.fake_llm import ScriptedAnswer
 from limits.models import LLMUsage
 from limits.selectors import llm_usage
 from limits.services import llm_budget_reserve
 from tickets import llm_service
-from tickets.tests.fake_llm import ScriptedAnswer
 
 URL = "/api/tickets/classify/"
 FALLBACK_BODY = {
