@@ -25,20 +25,26 @@ def _nothing_waiting(raw) -> bool:
     return not readable
 
 
-def skip_health_check_if_socket_is_quiet(**kwargs):
+def skip_health_check_if_quiet(conn) -> None:
+    """Mark a kept PostgreSQL connection as checked when its socket has nothing
+    to read; otherwise leave Django's `SELECT 1` to run before its next query."""
+    raw = conn.connection
+    if (
+        raw is not None
+        and conn.health_check_enabled
+        and not conn.health_check_done
+        and conn.vendor == "postgresql"
+        and _nothing_waiting(raw)
+    ):
+        conn.health_check_done = True
+
+
+def skip_health_checks_of_quiet_connections(**kwargs):
     """Runs after Django's own request_started handler (close_old_connections),
     which marks each kept connection as due for a health check."""
     for conn in connections.all(initialized_only=True):
-        raw = conn.connection
-        if (
-            raw is not None
-            and conn.health_check_enabled
-            and not conn.health_check_done
-            and conn.vendor == "postgresql"
-            and _nothing_waiting(raw)
-        ):
-            conn.health_check_done = True
+        skip_health_check_if_quiet(conn)
 
 
 def install() -> None:
-    request_started.connect(skip_health_check_if_socket_is_quiet, dispatch_uid="config.db.health_check")
+    request_started.connect(skip_health_checks_of_quiet_connections, dispatch_uid="config.db.health_check")

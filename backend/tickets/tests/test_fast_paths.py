@@ -194,3 +194,27 @@ def test_browsable_api_renders_every_list_shape(api, awkward_tickets, query):
     response = api.get(f"/api/tickets/{query}", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "Unicode caf" in response.content.decode()  # the newest ticket
+
+
+def test_retrieve_answers_the_serializer_output_byte_for_byte(api, awkward_tickets):
+    for ticket in awkward_tickets:
+        response = api.get(f"/api/tickets/{ticket.id}/")
+        assert response.status_code == 200
+        assert response.content == JSONRenderer().render(TicketSerializer(ticket).data)
+
+
+def test_retrieve_of_a_missing_or_malformed_id_is_the_same_404(api, awkward_tickets):
+    for path in ("/api/tickets/999999999/", "/api/tickets/abc/", "/api/tickets/99999999999999999999/"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_every_filter_given_applies_together(awkward_tickets):
+    wanted = make_ticket(category="billing", priority="high", status="closed", description="something special")
+    make_ticket(category="billing", priority="high", status="open", description="special too")
+    make_ticket(category="billing", priority="low", status="closed", description="special three")
+    make_ticket(category="billing", priority="high", status="closed", description="nothing to see")
+    query = {"category": "billing", "priority": "high", "status": "closed", "search": "special"}
+    assert list(TicketFilter(query, queryset=ticket_list()).qs) == [wanted]
+    assert list(TicketFilter({**query, "search": ""}, queryset=ticket_list()).qs)[-1] == wanted
