@@ -8,8 +8,8 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format \
-	eval-triage eval-triage-smoke
+	bench bench-smoke bench-migrations backend-test-pgbouncer smoke-run frontend-image-test load load-smoke \
+	audit lock lint format eval-triage eval-triage-smoke backup restore
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -21,6 +21,8 @@ help:
 	@echo "make eval-triage   score the configured LLM, the similar classifier and the defaults"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
+	@echo "make backup            a consistent dump of the database to backups/"
+	@echo "make restore FILE=...  restore a dump into an empty database (FORCE=1 replaces a non-empty one)"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +75,17 @@ e2e-test: install
 N ?= 100000
 bench: $(BACKEND_STAMP)
 	$(PY) -m bench --n $(N) $(BENCH_ARGS)
+
+# Migrations under load: a database built and served by an older commit's code
+# (default: the last one before any migration past tickets 0004), N tickets, the
+# mixed load, then this checkout's migrations; failed requests and lock waits.
+bench-migrations: $(BACKEND_STAMP)
+	$(PY) -m bench.migrations --n $(N) $(BENCH_ARGS)
+
+# The backend's live-server tests with a PgBouncer (transaction pooling) of their own in front.
+backend-test-pgbouncer: $(BACKEND_STAMP)
+	cd backend && LIVE_THROUGH_PGBOUNCER=1 ../$(PY) -m pytest tickets/tests/test_faults.py \
+		tickets/tests/test_hardening.py tickets/tests/test_pgbouncer.py tickets/tests/test_rolling_restart.py
 
 # The benchmark at a small N: checks that it runs and that every fast path
 # answers as the raw SQL does. It prints figures but asserts no timing.
@@ -129,3 +142,12 @@ lock:
 	$(PY) -m pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+# Backup and restore of the database in DATABASE_URL (DATABASE_DIRECT_URL when set):
+# pg_dump custom format or SQLite's online backup, to backups/<name>-<UTC time>.
+backup: $(BACKEND_STAMP)
+	cd backend && ../$(PY) manage.py backup_database --directory ../backups
+
+restore: $(BACKEND_STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [FORCE=1]"; exit 2; }
+	cd backend && ../$(PY) manage.py restore_database "$(abspath $(FILE))" $(if $(FORCE),--force)

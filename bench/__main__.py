@@ -7,6 +7,7 @@ classify calls waiting on a slow fake LLM. Results: bench/results/*.json and *.m
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg2
@@ -23,12 +25,14 @@ from devtools.db import drop_database, recreate_database, with_database
 from devtools.live import free_port
 
 from . import cases as cases_module
-from . import load, overhead, report, seed
+from . import load, report, seed
+from . import overhead as vs_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_PASSWORD = "bench agent passphrase 2024"
 
 
 def default_server() -> str:
@@ -97,10 +101,15 @@ class Context:
             self.ids = [row[0] for row in cur.fetchall()]
             cur.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 1 OFFSET %s", [n // 2])
             self.middle_id = cur.fetchone()[0]
+            # A ticket with comments and history, as seeded (not one the bench patches).
+            self.page_ticket = self.ids[1]
         self.rng = random.Random(7)
         self.patch_id = self.ids[0]
         self.patch_count = 0
         self.create_count = 0
+        # Set by sign_in: the bench agent and the headers of each kind of credentials.
+        self.agent_id = None
+        self.auth_headers: dict[str, dict] = {}
 
     def some_id(self) -> int:
         return self.rng.choice(self.ids)
@@ -121,6 +130,9 @@ def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Open, as the brief's API; a token or session sent is still
+        # checked, which is what the authenticated cases time.
+        "API_AUTH": "open",
         "LOG_LEVEL": "WARNING",
         "OPENAI_API_KEY": "sk-bench-fake",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
@@ -135,10 +147,44 @@ def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
     }
 
 
+def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) -> list[dict]:
+    """The API (API_AUTH=open, then required with a token and with a session)
+    against the floor app, each request measured on both in turn."""
+    print("  the API against the floor (bench/floor.py) ...", flush=True)
+    floor_port = free_port()
+    procs.append(start_floor(floor_port, env))
+    options = {"seconds": args.overhead_seconds, "repeat": max(args.repeat, 100), "failures": failures}
+    rows = vs_floor.measure(port, floor_port, ctx.middle_id, **options)
+    if not ctx.auth_headers:
+        return rows
+    required_port = free_port()
+    command, _ = gunicorn_command(required_port)
+    procs.append(
+        subprocess.Popen(
+            command,
+            cwd=BACKEND,
+            env={**env, "API_AUTH": "required"},
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    )
+    wait_for(required_port, "/api/tickets/stats/")
+    for kind in ("token", "session"):
+        rows += vs_floor.measure(
+            required_port,
+            floor_port,
+            ctx.middle_id,
+            label=f"API_AUTH=required, {kind}",
+            headers=ctx.auth_headers[kind],
+            **options,
+        )
+    return rows
+
+
 def overhead_only(args, url: str) -> int:
-    """The floor case alone, on a database seeded by an earlier run."""
+    """The floor case alone, on a database seeded (and migrated) by an earlier run."""
     failures: list[str] = []
-    port, floor_port = free_port(), free_port()
+    port = free_port()
     env = api_env(url, free_port(), args.llm_delay)
     procs = []
     try:
@@ -147,23 +193,16 @@ def overhead_only(args, url: str) -> int:
             subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
         )
         wait_for(port, "/api/tickets/stats/")
-        procs.append(start_floor(floor_port, env))
         conn = psycopg2.connect(url)
+        conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM tickets_ticket")
-            n = cur.fetchone()[0]
-            cur.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 1 OFFSET %s", [n // 2])
-            middle_id = cur.fetchone()[0]
+            ctx = Context(conn, cur.fetchone()[0])
+            cur.execute("SELECT count(*) FROM auth_user WHERE username = 'bench-agent'")
+            known_agent = cur.fetchone()[0] > 0
+        sign_in(port, url, conn, ctx, new_agent=not known_agent)
         conn.close()
-        rows = overhead.measure(
-            port,
-            floor_port,
-            middle_id,
-            seconds=args.overhead_seconds,
-            repeat=max(args.repeat, 100),
-            failures=failures,
-        )
-        print(report.overhead_table(rows))
+        print(report.overhead_table(against_floor(port, env, ctx, args, procs, failures)))
     finally:
         for proc in reversed(procs):
             try:
@@ -177,30 +216,34 @@ def overhead_only(args, url: str) -> int:
     return 0
 
 
-def run_sql(conn, sql: str, params: list):
+def run_sql(conn, sql: str, params: list | dict):
     with conn.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall() if cur.description else []
 
 
-def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
+def time_cases(port, conn, serial_conn, ctx, repeat, failures, scan_repeat=5) -> list[dict]:
     client = load.Client(port)
     rows = []
     for case in cases_module.build_cases(ctx):
+        runs = min(repeat, scan_repeat) if case.scan else repeat
 
         def call(case=case):
             body = case.body() if case.body else None
-            return client.request(case.method, case.path(), body)
+            return client.request(case.method, case.path(), body, ctx.auth_headers.get(case.auth))
 
-        api_ms, (status, payload) = load.timed(call, repeat)
+        api_ms, (status, payload) = load.timed(call, runs, warmup=1 if case.scan else 2)
         sql, params = case.raw_sql()
         raw_conn = serial_conn if case.serial else conn
         raw_ms, _ = load.timed(
             lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params),
-            min(repeat, case.raw_repeat or repeat),
-            warmup=0 if case.raw_repeat else 2,
+            min(runs, case.raw_repeat or runs),
+            warmup=0 if case.raw_repeat else (1 if case.scan else 2),
         )
-        if status >= 400:
+        stopped = case.scan and status == 503 and b"took longer than" in payload
+        if stopped:
+            pass  # bounded by DB_STATEMENT_TIMEOUT, as intended
+        elif status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
         elif case.compare_ids:
             api_ids = [item["id"] for item in json.loads(payload)["results"]]
@@ -219,10 +262,13 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
                 "sql": sql,
                 "params": [str(p) for p in params],
                 "list_params": case.list_params,
+                "stopped_by_statement_timeout": stopped,
             }
         )
         print(
-            f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms", flush=True
+            f"  {case.name:50s} api {api['median_ms']:8.2f} ms   sql {raw['median_ms']:8.2f} ms"
+            + ("   (503: stopped at DB_STATEMENT_TIMEOUT)" if stopped else ""),
+            flush=True,
         )
     client.close()
     return rows
@@ -230,9 +276,25 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
 
 def check_stats(port, conn, failures) -> None:
     client = load.Client(port)
+    before = datetime.now(UTC)
     _, payload = client.request("GET", "/api/tickets/stats/")
+    after = datetime.now(UTC)
     client.close()
     body = json.loads(payload)
+    # The median and the daily counts against the same figures computed from
+    # the history; the API read its clock between `before` and `after`, so one
+    # of the two must agree (they differ only if a resolution crossed the
+    # 30-day edge in between).
+    got = (body["median_hours_to_resolve"], body["daily"])
+    expected = [
+        tuple(run_sql(conn, cases_module.STATS_FROM_HISTORY_SQL, {"now": moment})[0])
+        for moment in (before, after)
+    ]
+    if got not in expected:
+        failures.append(
+            f"stats: median/daily {got[0]} {got[1][-3:]} but the history gives {expected[0][0]} "
+            f"{(expected[0][1] or [])[-3:]}"
+        )
     raw = run_sql(conn, cases_module.stats_scan_sql(), [])[0]
     expected = [raw[0], raw[1], *raw[3:7], *raw[7:11]]
     got = [
@@ -248,11 +310,12 @@ def check_stats(port, conn, failures) -> None:
 def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
     before = {pid: peak_rss_mb(pid) for pid in worker_pids(master)}
     client = load.Client(port)
-    samples, size = [], 0
+    samples, first_bytes, size = [], [], 0
     for _ in range(repeat):
         started = time.perf_counter()
         status, size, head, tail = client.stream("/api/tickets/")
         samples.append((time.perf_counter() - started) * 1000)
+        first_bytes.append(client.first_byte_ms)
         if status != 200 or not head.startswith(b"[") or not tail.endswith(b"]"):
             failures.append(f"unpaginated list: HTTP {status}, not a JSON array")
     if smoke:
@@ -275,6 +338,7 @@ def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
     raw_samples, _ = load.timed(raw_stream, repeat, warmup=0)
     return {
         "api": load.describe(samples),
+        "first_byte_ms": first_bytes,
         "raw_sql": load.describe(raw_samples),
         "bytes": size,
         "worker_peak_rss_mb_before": max(before.values(), default=None),
@@ -326,6 +390,82 @@ def orm_sql(params: dict) -> tuple[str, list]:
         raise ValueError(filterset.errors)
     sql, sql_params = ticket_rows(filterset.qs)[:51].query.sql_with_params()
     return sql, list(sql_params)
+
+
+def sign_in(port: int, url: str, conn, ctx, *, new_agent: bool = True) -> None:
+    """An agent for the authenticated cases: a token from `manage.py
+    create_token`, a session from the API's own sign-in (CSRF token first), and
+    1% of the tickets assigned to them."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret",
+        "API_AUTH": "open",
+        "AGENT_PASSWORD": BENCH_PASSWORD,
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    if new_agent:
+        subprocess.run(
+            [*manage, "createagent", "bench-agent"], cwd=BACKEND, env=env, check=True, capture_output=True
+        )
+    key = subprocess.run(
+        [*manage, "create_token", "bench-agent", "--name", "bench"],
+        cwd=BACKEND,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    client.request("GET", "/api/auth/csrf/")
+    response = client.getresponse()
+    csrf_cookie = SimpleCookie("; ".join(response.headers.get_all("Set-Cookie")))["csrftoken"].value
+    csrf = json.loads(response.read())["csrf_token"]
+    body = json.dumps({"username": "bench-agent", "password": BENCH_PASSWORD})
+    headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": f"csrftoken={csrf_cookie}"}
+    client.request("POST", "/api/auth/login/", body=body, headers=headers)
+    response = client.getresponse()
+    signed_in = json.loads(response.read())
+    cookies = SimpleCookie()
+    for value in response.headers.get_all("Set-Cookie"):
+        cookies.load(value)
+    client.close()
+    ctx.agent_id = signed_in["id"]
+    ctx.auth_headers = {
+        "token": {"Authorization": f"Token {key}"},
+        "session": {
+            "Cookie": f"sessionid={cookies['sessionid'].value}; csrftoken={cookies['csrftoken'].value}",
+            "X-CSRFToken": signed_in["csrf_token"],
+        },
+    }
+    if new_agent:
+        run_sql(conn, "UPDATE tickets_ticket SET assignee_id = %s WHERE id %% 100 = 0", [ctx.agent_id])
+        run_sql(conn, "VACUUM ANALYZE tickets_ticket", [])
+
+
+def auth_overhead(port, ctx, repeat) -> dict:
+    """The first page without credentials, with a token and with a session,
+    taken in turns so that the machine's other work weighs on all three alike:
+    the medians' differences are what each kind of credentials costs."""
+    client = load.Client(port)
+    kinds = {"open": None, "token": ctx.auth_headers["token"], "session": ctx.auth_headers["session"]}
+    samples = {kind: [] for kind in kinds}
+    for _ in range(2):
+        for headers in kinds.values():
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+    for _ in range(repeat):
+        for kind, headers in kinds.items():
+            started = time.perf_counter()
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+            samples[kind].append((time.perf_counter() - started) * 1000)
+    client.close()
+    result = {kind: load.describe(ms) for kind, ms in samples.items()}
+    for kind in ("token", "session"):
+        result[kind]["added_ms"] = result[kind]["median_ms"] - result["open"]["median_ms"]
+    return result
 
 
 def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
@@ -388,7 +528,16 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         "classify_clients": classify_clients,
         "error_causes": with_llm.error_causes,
     }
-    for phase in ("mixed", "mixed_with_slow_classify"):
+    # The same reads and writes with an agent's credentials on every request.
+    for phase, kind in (("mixed_token", "token"), ("mixed_session", "session")):
+        signed = load.run_load(port, [(clients, pick, ctx.auth_headers[kind])], seconds)
+        result[phase] = {
+            **signed.summary(),
+            "by_kind": signed.by_kind(),
+            "clients": clients,
+            "error_causes": signed.error_causes,
+        }
+    for phase in ("mixed", "mixed_with_slow_classify", "mixed_token", "mixed_session"):
         if result[phase]["errors"]:
             failures.append(
                 f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}"
@@ -411,6 +560,9 @@ def main(argv=None) -> int:
     parser.add_argument("--database", help="database name (default tickets_bench_N); dropped and recreated")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--list-repeat", type=int, default=2, help="timed runs of the unpaginated list")
+    parser.add_argument(
+        "--scan-repeat", type=int, default=5, help="timed runs of the cases that read the whole table"
+    )
     parser.add_argument("--load-seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the mixed load")
     parser.add_argument("--classify-clients", type=int, default=4)
@@ -448,7 +600,7 @@ def main(argv=None) -> int:
     url = recreate_database(args.server, name)
     try:
         migrate_s = seed.migrate(url, sys.executable)
-        seeding = seed.seed(url, args.n)
+        seeding = seed.seed(url, args.n, progress=print)
         seeding["triage"] = seed.seed_suggestions(url)
         print(f"  suggestions: {seeding['triage']}", flush=True)
         print(
@@ -487,23 +639,15 @@ def main(argv=None) -> int:
         conn = psycopg2.connect(url)
         conn.autocommit = True
         ctx = Context(conn, args.n)
+        sign_in(port, url, conn, ctx)
         check_stats(port, conn, failures)
         serial_conn = psycopg2.connect(url, options="-c max_parallel_workers_per_gather=0")
         serial_conn.autocommit = True
-        rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
+        rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures, args.scan_repeat)
+        overhead = auth_overhead(port, ctx, max(args.repeat * 5, 10))
         serial_conn.close()
         check_stats(port, conn, failures)
-        print("  the API against the floor (bench/floor.py) ...", flush=True)
-        floor_port = free_port()
-        procs.append(start_floor(floor_port, env))
-        overhead_rows = overhead.measure(
-            port,
-            floor_port,
-            ctx.middle_id,
-            seconds=args.overhead_seconds,
-            repeat=max(args.repeat, 100),
-            failures=failures,
-        )
+        overhead_rows = against_floor(port, env, ctx, args, procs, failures)
         conn.autocommit = False
         print("  unpaginated list ...", flush=True)
         unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
@@ -526,6 +670,7 @@ def main(argv=None) -> int:
             "seeding": seeding,
             "cases": rows,
             "overhead": overhead_rows,
+            "auth_overhead": overhead,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,
             "throughput": load_result,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -27,6 +28,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
 class TicketQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
@@ -41,6 +45,22 @@ class Ticket(models.Model):
     # Set by the server; a default rather than auto_now_add so that imports and
     # demo data can carry their real creation time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The agent working on it. No index of its own: ticket_assignee_created_idx
+    # starts with this column, so it also serves the foreign key's lookups.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        db_index=False,
+    )
+    # Both are kept by the database on PostgreSQL (a trigger, migration 0005),
+    # whatever writes the row, and by the services elsewhere. Null only for a
+    # row written by raw SQL on a database without the trigger.
+    updated_at = models.DateTimeField(null=True, editable=False)
+    # The first time the ticket moved to resolved or closed; never cleared.
+    resolved_at = models.DateTimeField(null=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -53,6 +73,15 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_created_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="ticket_category_created_idx"),
             models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created_idx"),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_assignee_created_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            # Statistics read the recently resolved tickets' times from the index alone.
+            models.Index(
+                fields=["resolved_at"],
+                include=["created_at"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="ticket_resolved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
