@@ -153,7 +153,11 @@ def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) 
     print("  the API against the floor (bench/floor.py) ...", flush=True)
     floor_port = free_port()
     procs.append(start_floor(floor_port, env))
-    options = {"seconds": args.overhead_seconds, "repeat": max(args.repeat, 100), "failures": failures}
+    options = {
+        "seconds": args.overhead_seconds,
+        "repeat": args.repeat if args.smoke else max(args.repeat, 100),
+        "failures": failures,
+    }
     rows = vs_floor.measure(port, floor_port, ctx.middle_id, **options)
     if not ctx.auth_headers:
         return rows
@@ -589,6 +593,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.repeat, args.list_repeat, args.load_seconds = min(args.repeat, 3), 1, min(args.load_seconds, 2)
+        args.overhead_seconds = min(args.overhead_seconds, 1)
 
     load_at_start = os.getloadavg()
     name = args.database or f"tickets_bench_{args.n}"
