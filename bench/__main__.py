@@ -21,11 +21,12 @@ from pathlib import Path
 
 import psycopg2
 
-from devtools.db import drop_database, recreate_database
+from devtools.db import drop_database, recreate_database, with_database
 from devtools.live import free_port
 
 from . import cases as cases_module
 from . import load, report, seed
+from . import overhead as vs_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
@@ -56,17 +57,19 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port}{path}")
 
 
-def gunicorn_command(port: int) -> tuple[list[str], str]:
+def gunicorn_command(port: int, app: str = "config.wsgi:application") -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
+    extra = ["--pythonpath", str(ROOT)] if app.startswith("bench.") else []
     return [
         exe,
         "-c",
         "gunicorn.conf.py",
         "--log-level",
         "warning",
+        *extra,
         "--bind",
         f"127.0.0.1:{port}",
-        "config.wsgi:application",
+        app,
     ], "gunicorn -c gunicorn.conf.py"
 
 
@@ -97,6 +100,8 @@ class Context:
             self.ordering_positions = cases_module.ordering_positions(cur, n)
             cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 1000")
             self.ids = [row[0] for row in cur.fetchall()]
+            cur.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 1 OFFSET %s", [n // 2])
+            self.middle_id = cur.fetchone()[0]
             # A ticket with comments and history, as seeded (not one the bench patches).
             self.page_ticket = self.ids[1]
         self.rng = random.Random(7)
@@ -109,6 +114,111 @@ class Context:
 
     def some_id(self) -> int:
         return self.rng.choice(self.ids)
+
+
+def start_floor(port: int, env: dict) -> subprocess.Popen:
+    """The floor app (bench/floor.py) under the API's gunicorn settings."""
+    command, _ = gunicorn_command(port, "bench.floor:application")
+    proc = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    wait_for(port, "/api/tickets/?page_size=1")
+    return proc
+
+
+def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Open, as the brief's API; a token or session sent is still
+        # checked, which is what the authenticated cases time.
+        "API_AUTH": "open",
+        "LOG_LEVEL": "WARNING",
+        "OPENAI_API_KEY": "sk-bench-fake",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
+        "OPENAI_TIMEOUT": str(max(10.0, llm_delay * 3)),
+        "CLASSIFY_RATE": "1000000/minute",
+        # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
+        "TICKET_WRITE_RATE": "1000000/minute",
+        "CLASSIFY_DAILY_LIMIT": "0",
+        "CLASSIFY_MAX_IN_FLIGHT": "16",
+        # The API serves no static files; WhiteNoise's note about that is noise here.
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+
+
+def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) -> list[dict]:
+    """The API (API_AUTH=open, then required with a token and with a session)
+    against the floor app, each request measured on both in turn."""
+    print("  the API against the floor (bench/floor.py) ...", flush=True)
+    floor_port = free_port()
+    procs.append(start_floor(floor_port, env))
+    options = {
+        "seconds": args.overhead_seconds,
+        "repeat": args.repeat if args.smoke else max(args.repeat, 100),
+        "failures": failures,
+    }
+    rows = vs_floor.measure(port, floor_port, ctx.middle_id, **options)
+    if not ctx.auth_headers:
+        return rows
+    required_port = free_port()
+    command, _ = gunicorn_command(required_port)
+    procs.append(
+        subprocess.Popen(
+            command,
+            cwd=BACKEND,
+            env={**env, "API_AUTH": "required"},
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    )
+    wait_for(required_port, "/api/tickets/stats/")
+    for kind in ("token", "session"):
+        rows += vs_floor.measure(
+            required_port,
+            floor_port,
+            ctx.middle_id,
+            label=f"API_AUTH=required, {kind}",
+            headers=ctx.auth_headers[kind],
+            **options,
+        )
+    return rows
+
+
+def overhead_only(args, url: str) -> int:
+    """The floor case alone, on a database seeded (and migrated) by an earlier run."""
+    failures: list[str] = []
+    port = free_port()
+    env = api_env(url, free_port(), args.llm_delay)
+    procs = []
+    try:
+        command, _ = gunicorn_command(port)
+        procs.append(
+            subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+        )
+        wait_for(port, "/api/tickets/stats/")
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM tickets_ticket")
+            ctx = Context(conn, cur.fetchone()[0])
+            cur.execute("SELECT count(*) FROM auth_user WHERE username = 'bench-agent'")
+            known_agent = cur.fetchone()[0] > 0
+        sign_in(port, url, conn, ctx, new_agent=not known_agent)
+        conn.close()
+        print(report.overhead_table(against_floor(port, env, ctx, args, procs, failures)))
+    finally:
+        for proc in reversed(procs):
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+    if failures:
+        print("FAILED: " + "; ".join(failures), file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_sql(conn, sql: str, params: list | dict):
@@ -514,6 +624,17 @@ def main(argv=None) -> int:
     parser.add_argument("--classify-clients", type=int, default=4)
     parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds the fake LLM takes to answer")
     parser.add_argument(
+        "--overhead-seconds",
+        type=float,
+        default=10,
+        help="seconds of wrk per request and server (floor case)",
+    )
+    parser.add_argument(
+        "--overhead-only",
+        action="store_true",
+        help="only the API against the floor, on an already seeded --database (no reseeding)",
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of slow cases"
     )
     parser.add_argument(
@@ -524,11 +645,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.repeat, args.list_repeat, args.load_seconds = min(args.repeat, 3), 1, min(args.load_seconds, 2)
+        args.overhead_seconds = min(args.overhead_seconds, 1)
 
     load_at_start = os.getloadavg()
     name = args.database or f"tickets_bench_{args.n}"
     failures: list[str] = []
     procs = []
+    if args.overhead_only:
+        return overhead_only(args, with_database(args.server, name))
     print(f"database {name}: recreating, migrating, seeding {args.n:,} tickets", flush=True)
     url = recreate_database(args.server, name)
     try:
@@ -560,27 +684,7 @@ def main(argv=None) -> int:
             )
         )
         command, server_desc = gunicorn_command(port)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-secret",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            # Open, as the brief's API; a token or session sent is still
-            # checked, which is what the authenticated cases time.
-            "API_AUTH": "open",
-            "LOG_LEVEL": "WARNING",
-            "OPENAI_API_KEY": "sk-bench-fake",
-            "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
-            "OPENAI_TIMEOUT": str(max(10.0, args.llm_delay * 3)),
-            "CLASSIFY_RATE": "1000000/minute",
-            # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
-            "TICKET_WRITE_RATE": "1000000/minute",
-            "CLASSIFY_DAILY_LIMIT": "0",
-            "CLASSIFY_MAX_IN_FLIGHT": "16",
-            # The API serves no static files; WhiteNoise's note about that is noise here.
-            "PYTHONWARNINGS": "ignore:No directory at",
-        }
+        env = api_env(url, llm_port, args.llm_delay)
         # The access log (stdout, as deployed) is written but not shown.
         gunicorn = subprocess.Popen(
             command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True
@@ -600,6 +704,7 @@ def main(argv=None) -> int:
         overhead = auth_overhead(port, ctx, max(args.repeat * 5, 10))
         serial_conn.close()
         check_stats(port, conn, failures)
+        overhead_rows = against_floor(port, env, ctx, args, procs, failures)
         conn.autocommit = False
         print("  unpaginated list ...", flush=True)
         unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
@@ -623,6 +728,7 @@ def main(argv=None) -> int:
             "migrate_seconds": migrate_s,
             "seeding": seeding,
             "cases": rows,
+            "overhead": overhead_rows,
             "auth_overhead": overhead,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,

@@ -85,6 +85,8 @@ def markdown(result: dict) -> str:
             "entries (goal: at most 3 s).",
             "",
         ]
+    if result.get("overhead"):
+        lines += [overhead_table(result["overhead"]), ""]
     overhead = result.get("auth_overhead")
     if overhead:
         lines += [
@@ -148,6 +150,41 @@ def markdown(result: dict) -> str:
     if result["failures"]:
         lines += ["", "**Correctness failures:** " + "; ".join(result["failures"])]
     return "\n".join(lines) + "\n"
+
+
+# Throughput share of the floor's, and the most the sequential median may exceed the floor's.
+OVERHEAD_GOALS = {
+    "retrieve": 0.35,
+    "first keyset page of 50": 0.50,
+    "filtered page (category+priority+status)": 0.50,
+}
+OVERHEAD_MEDIAN_GAP_MS = 1.5
+
+
+def overhead_table(rows) -> str:
+    """The API against the bare WSGI floor (bench/floor.py), same gunicorn settings, same run."""
+    client = rows[0]["load_client"] if rows else "wrk"
+    lines = [
+        f"The API against the floor (bench/floor.py: psycopg2, the same SQL, json.dumps, no framework), "
+        f"same gunicorn settings, throughput with {client} and 16 connections:",
+        "",
+        "| request | mode | floor req/s | floor median ms | API req/s | API median ms | share of the floor "
+        "| median gap ms | goal | |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in rows:
+        share_goal = OVERHEAD_GOALS.get(row["request"], 0.5)
+        if row["mode"] != "API_AUTH=open":
+            share_goal = 0.40
+        met = row["throughput_share"] >= share_goal and row["median_gap_ms"] <= OVERHEAD_MEDIAN_GAP_MS
+        floor, api = row["floor"], row["api"]
+        lines.append(
+            f"| {row['request']} | {row['mode']} | {floor['requests_per_second']:,.0f} | "
+            f"{floor['sequential_median_ms']:.2f} | {api['requests_per_second']:,.0f} | "
+            f"{api['sequential_median_ms']:.2f} | {row['throughput_share']:.0%} | {row['median_gap_ms']:+.2f} | "
+            f">= {share_goal:.0%}, <= +{OVERHEAD_MEDIAN_GAP_MS} ms | {'met' if met else 'missed'} |"
+        )
+    return "\n".join(lines)
 
 
 def explain(conn, rows, orm_sql, threshold_ms: float = 10.0) -> str:

@@ -4,7 +4,10 @@ security headers every response carries, errors included."""
 import io
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 # JSON needs no scripts, styles, frames or plugins: a browser that is tricked
 # into rendering an API response as a page gets nothing to run.
@@ -68,3 +71,18 @@ class RequestBodyLimitMiddleware:
 
 def too_large(limit):
     return JsonResponse({"error": f"Request body too large (limit {limit} bytes)"}, status=413)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's flash messages, for the admin, set up only when a request uses
+    them: the API never does, and building the message storage (its signer
+    and both backends) on each API request costs more than its middleware."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -106,9 +106,9 @@ class TicketCursorPagination(BasePagination):
         }
 
     def _link(self, position, *, reverse):
-        url = self.request.build_absolute_uri()
         if position is None:
             return None
+        url = self.request.build_absolute_uri()
         return replace_query_param(
             url, self.cursor_query_param, cursor_token(self.ordering, position, reverse)
         )

@@ -17,7 +17,7 @@ from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import _counted_counts, ticket_list, ticket_stats
 from tickets.serializers import TicketSerializer, ticket_array_chunks
-from tickets.services import ticket_create
+from tickets.services import ticket_create, ticket_version
 
 from .factories import make_ticket
 
@@ -198,3 +198,30 @@ def test_browsable_api_renders_every_list_shape(api, awkward_tickets, query):
     response = api.get(f"/api/tickets/{query}", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "Unicode caf" in response.content.decode()  # the newest ticket
+
+
+def test_retrieve_answers_the_serializer_output_byte_for_byte(api, awkward_tickets):
+    for ticket in Ticket.objects.filter(pk__in=[t.pk for t in awkward_tickets]):
+        response = api.get(f"/api/tickets/{ticket.id}/")
+        assert response.status_code == 200
+        assert response.content == JSONRenderer().render(TicketSerializer(ticket).data)
+        assert response["ETag"] == f'"{ticket_version(ticket)}"'
+
+
+def test_retrieve_of_a_missing_or_malformed_id_is_the_same_404(api, awkward_tickets):
+    for path in ("/api/tickets/999999999/", "/api/tickets/abc/", "/api/tickets/99999999999999999999/"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_every_filter_given_applies_together(awkward_tickets):
+    wanted = make_ticket(
+        category="billing", priority="high", status="closed", description="something special"
+    )
+    make_ticket(category="billing", priority="high", status="open", description="special too")
+    make_ticket(category="billing", priority="low", status="closed", description="special three")
+    make_ticket(category="billing", priority="high", status="closed", description="nothing to see")
+    query = {"category": "billing", "priority": "high", "status": "closed", "search": "special"}
+    assert list(TicketFilter(query, queryset=ticket_list()).qs) == [wanted]
+    assert list(TicketFilter({**query, "search": ""}, queryset=ticket_list()).qs)[-1] == wanted
