@@ -5,7 +5,7 @@ import { request } from '../../lib/apiClient';
 /** Keep only the filters that are set, so the query string stays readable. */
 export function filterParams(filters = {}) {
   const params = {};
-  for (const key of ['category', 'priority', 'status', 'search']) {
+  for (const key of ['category', 'priority', 'status', 'search', 'ordering']) {
     const value = typeof filters[key] === 'string' ? filters[key].trim() : filters[key];
     if (value) params[key] = value;
   }

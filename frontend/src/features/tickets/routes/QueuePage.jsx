@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import QueueWorkspace from '../../queue/components/QueueWorkspace';
+import { useOrdering } from '../../queue/hooks/useOrdering';
 import StatsPanel from '../../stats/components/StatsPanel';
 import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
@@ -19,12 +21,19 @@ export const SEARCH_DEBOUNCE_MS = 350;
 export default function QueuePage() {
   const meta = useTicketMeta();
   const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
+  const { ordering, param: orderingParam, setOrdering } = useOrdering();
   const debouncedSearch = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
   // Clearing the search applies at once; typing waits for a pause.
   const search = filters.search === '' ? '' : debouncedSearch;
   const query = useMemo(
-    () => ({ category: filters.category, priority: filters.priority, status: filters.status, search }),
-    [filters.category, filters.priority, filters.status, search],
+    () => ({
+      category: filters.category,
+      priority: filters.priority,
+      status: filters.status,
+      search,
+      ordering: orderingParam,
+    }),
+    [filters.category, filters.priority, filters.status, search, orderingParam],
   );
   const filtersActive = hasActiveFilters(filters);
 
@@ -112,22 +121,24 @@ export default function QueuePage() {
             </button>
           </div>
         ) : null}
-        <TicketList
-          tickets={tickets.tickets}
-          status={listStatus}
-          error={listError}
-          hasMore={tickets.hasMore}
-          loadingMore={tickets.loadingMore}
-          loadMoreError={tickets.loadMoreError}
-          rowState={rowState}
-          filtersActive={filtersActive}
-          totalTickets={stats.stats?.total_tickets ?? null}
-          onLoadMore={tickets.loadMore}
-          onRetry={retryList}
-          onChangeTicket={update}
-          onDismissError={dismissError}
-          onClearFilters={handleClearFilters}
-        />
+        <QueueWorkspace filters={query} ordering={ordering} onOrderingChange={setOrdering} tickets={tickets.tickets}>
+          <TicketList
+            tickets={tickets.tickets}
+            status={listStatus}
+            error={listError}
+            hasMore={tickets.hasMore}
+            loadingMore={tickets.loadingMore}
+            loadMoreError={tickets.loadMoreError}
+            rowState={rowState}
+            filtersActive={filtersActive}
+            totalTickets={stats.stats?.total_tickets ?? null}
+            onLoadMore={tickets.loadMore}
+            onRetry={retryList}
+            onChangeTicket={update}
+            onDismissError={dismissError}
+            onClearFilters={handleClearFilters}
+          />
+        </QueueWorkspace>
       </div>
     </main>
   );
