@@ -30,6 +30,17 @@ class Status(models.TextChoices):
 
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
+# `?ordering=-priority`: critical first. An index holds this expression (migration 0008).
+PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
+
+
+def priority_rank() -> models.Case:
+    return models.Case(
+        *(models.When(priority=value, then=models.Value(rank)) for value, rank in PRIORITY_RANK.items()),
+        default=models.Value(len(PRIORITY_RANK)),
+        output_field=models.IntegerField(),
+    )
+
 
 class TicketQuerySet(models.QuerySet):
     def newest_first(self):
@@ -75,6 +86,7 @@ class Ticket(models.Model):
             models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created_idx"),
             models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_assignee_created_idx"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            models.Index(priority_rank(), "created_at", "id", name="ticket_priority_rank_idx"),
             # Statistics read the recently resolved tickets' times from the index alone.
             models.Index(
                 fields=["resolved_at"],

@@ -9,13 +9,13 @@
 import base64
 import binascii
 import json
-from datetime import datetime
 
-from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from .ordering import DEFAULT_ORDERING, ORDERINGS, after, ordered, ordering_from, parse_position, position_of
 
 MAX_PAGE_SIZE = 200
 # PostgreSQL reads and throws away every skipped row; deeper pages are keyset pages.
@@ -52,7 +52,8 @@ class TicketLimitOffsetPagination(LimitOffsetPagination):
 
 
 class TicketCursorPagination(BasePagination):
-    """Keyset pagination over (created_at, id), newest first."""
+    """Keyset pages in the list's ordering (see ordering.py): the cursor holds
+    the ordering's name and the keys of the row it continues from."""
 
     page_size_query_param = "page_size"
     cursor_query_param = "cursor"
@@ -60,38 +61,28 @@ class TicketCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        self.ordering = ordering_from(request)
         self.page_size = (
             _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE) or self.default_page_size
         )
         position, reverse = self._decode(request.query_params.get(self.cursor_query_param))
 
         if position is None:
-            rows = list(queryset.order_by("-created_at", "-id")[: self.page_size + 1])
+            rows = list(ordered(queryset, self.ordering)[: self.page_size + 1])
             has_more, has_before = len(rows) > self.page_size, False
             rows = rows[: self.page_size]
         elif not reverse:
-            created_at, pk = position
-            # The first condition bounds the index range; the second breaks ties.
-            rows = list(
-                queryset.filter(created_at__lte=created_at)
-                .filter(Q(created_at__lt=created_at) | Q(id__lt=pk))
-                .order_by("-created_at", "-id")[: self.page_size + 1]
-            )
+            rows = list(after(queryset, self.ordering, position)[: self.page_size + 1])
             has_more, has_before = len(rows) > self.page_size, True
             rows = rows[: self.page_size]
         else:
-            created_at, pk = position
-            rows = list(
-                queryset.filter(created_at__gte=created_at)
-                .filter(Q(created_at__gt=created_at) | Q(id__gt=pk))
-                .order_by("created_at", "id")[: self.page_size + 1]
-            )
+            rows = list(after(queryset, self.ordering, position, reverse=True)[: self.page_size + 1])
             has_before = len(rows) > self.page_size
             rows = list(reversed(rows[: self.page_size]))
             has_more = True
 
-        self.next_position = _position(rows[-1]) if rows and has_more else None
-        self.previous_position = _position(rows[0]) if rows and has_before else None
+        self.next_position = position_of(rows[-1], self.ordering) if rows and has_more else None
+        self.previous_position = position_of(rows[0], self.ordering) if rows and has_before else None
         return rows
 
     def get_paginated_response(self, data):
@@ -118,29 +109,44 @@ class TicketCursorPagination(BasePagination):
         url = self.request.build_absolute_uri()
         if position is None:
             return None
-        token = json.dumps({"t": position[0], "i": position[1], "r": reverse}, separators=(",", ":"))
-        encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
-        return replace_query_param(url, self.cursor_query_param, encoded)
+        return replace_query_param(
+            url, self.cursor_query_param, cursor_token(self.ordering, position, reverse)
+        )
 
     def _decode(self, raw):
         if not raw:
             return None, False
+        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor."]})
         try:
             padded = raw + "=" * (-len(raw) % 4)
             data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-            created_at = datetime.fromisoformat(data["t"])
-            pk = int(data["i"])
-            reverse = bool(data.get("r", False))
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, AttributeError):
-            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
-        if created_at.tzinfo is None:
-            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
-        return (created_at, pk), reverse
+        except (ValueError, TypeError, UnicodeError, binascii.Error):
+            raise invalid from None
+        if not isinstance(data, dict):
+            raise invalid
+        if "o" not in data and "t" in data:  # the first cursors: newest first, (created_at, id)
+            data = {"o": DEFAULT_ORDERING, "k": [data.get("t"), data.get("i")], "r": data.get("r", False)}
+        name, reverse = data.get("o"), data.get("r", False)
+        if name not in ORDERINGS or type(reverse) is not bool:
+            raise invalid
+        if name != self.ordering.name:
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        f"This cursor continues the ordering {name}, not {self.ordering.name}; "
+                        "start again without a cursor."
+                    ]
+                }
+            )
+        position = parse_position(self.ordering, data.get("k"))
+        if position is None:
+            raise invalid
+        return position, reverse
 
 
-def _position(row):
-    """The keyset position of a `values()` row (see views.TicketViewSet.list)."""
-    return (row["created_at"].isoformat(), row["id"])
+def cursor_token(ordering, position, reverse=False) -> str:
+    token = json.dumps({"o": ordering.name, "k": position, "r": reverse}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
 
 
 def _positive_int_param(request, name, maximum):
@@ -170,6 +176,7 @@ def check_list_parameters(request, names):
     TicketLimitOffsetPagination().get_limit(request)
     TicketLimitOffsetPagination().get_offset(request)
     _positive_int_param(request, "page_size", MAX_PAGE_SIZE)
+    ordering_from(request)
 
 
 def paginator_for(request):

@@ -1,5 +1,7 @@
 """Input and output shapes of the ticket API."""
 
+import csv
+import io
 from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import islice
@@ -13,7 +15,9 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
-from .models import Category, Priority, Ticket
+from .filters import SEARCH_MAX_LENGTH
+from .models import Category, Priority, Status, Ticket
+from .services import BULK_MAX_TICKETS
 
 # Patterns written so that Python's and JavaScript's regex engines (the API,
 # Schemathesis, a generated client) read them alike.
@@ -281,3 +285,119 @@ class TicketMetaSerializer(serializers.Serializer):
     priority = ChoiceSerializer(many=True)
     status = ChoiceSerializer(many=True)
     title_max_length = serializers.IntegerField()
+
+
+class BulkSetSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """The values a bulk change sets: any of these fields, at least one."""
+
+    assignee = AssigneeField(
+        required=False, allow_null=True, help_text="An active agent's id, or null for nobody."
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "category", "assignee"]
+        extra_kwargs = {name: {"required": False} for name in ["status", "priority", "category"]}
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give at least one of status, priority, category, assignee.")
+        return attrs
+
+
+class BulkFilterSerializer(serializers.Serializer):
+    """The list's filters, as in its query string (see GET /api/tickets/)."""
+
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
+    search = StrictCharField(required=False, allow_blank=True, max_length=SEARCH_MAX_LENGTH)
+    assignee = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="`me` (the signed-in agent), `none` (unassigned) or an agent's id.",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = {name: ["Unknown field."] for name in data if name not in self.fields}
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    """Which tickets (`ids` or `filter`, exactly one) and what to set."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        min_length=1,
+        max_length=BULK_MAX_TICKETS,
+        help_text=f"The tickets' ids (1 to {BULK_MAX_TICKETS:,}); every one must exist.",
+    )
+    filter = BulkFilterSerializer(
+        required=False,
+        help_text=f"The list's filters; every matching ticket (at most {BULK_MAX_TICKETS:,}).",
+    )
+    set = BulkSetSerializer(help_text="The values to set.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = {name: ["Unknown field."] for name in data if name not in self.fields}
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if ("ids" in attrs) == ("filter" in attrs):
+            raise serializers.ValidationError(
+                {"ids": ["Give either ids or filter, not both and not neither."]}
+            )
+        if "ids" in attrs and len(set(attrs["ids"])) != len(attrs["ids"]):
+            raise serializers.ValidationError({"ids": ["Give each id once."]})
+        return attrs
+
+
+class BulkResultSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="The tickets the change covered.")
+
+
+CSV_COLUMNS = TICKET_FIELDS
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def ticket_csv_chunks(rows: Iterator[dict], *, chunk_size: int = 2000) -> Iterator[bytes]:
+    """UTF-8 CSV (RFC 4180: quoted fields keep their newlines) with a header
+    row and a byte-order mark so spreadsheets read it as UTF-8. A cell that a
+    spreadsheet would take as a formula gets a leading apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    created_at = _created_at_representation()
+    while batch := list(islice(rows, chunk_size)):
+        buffer.seek(0)
+        buffer.truncate()
+        for row in batch:
+            row["created_at"] = created_at(row["created_at"])
+            if row["updated_at"] is not None:
+                row["updated_at"] = created_at(row["updated_at"])
+            writer.writerow([_csv_cell(row[name]) for name in CSV_COLUMNS])
+        yield buffer.getvalue().encode()
+
+
+def ticket_jsonl_chunks(rows: Iterator[dict], *, chunk_size: int = 2000) -> Iterator[bytes]:
+    """One ticket per line, as the API shows it."""
+    renderer = JSONRenderer()
+    while batch := list(islice(rows, chunk_size)):
+        yield b"".join(renderer.render(ticket) + b"\n" for ticket in ticket_representations(batch))

@@ -5,6 +5,7 @@ the ticket's history."""
 from datetime import datetime, timedelta
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from history.models import Via
 from history.services import ticket_change_record, ticket_field_values, ticket_write_context
@@ -130,3 +131,51 @@ def ticket_tally_reconcile(*, repair: bool) -> list[dict]:
                 f"SELECT category, priority, status, count(*) FROM {table} GROUP BY 1, 2, 3"
             )
     return drift
+
+
+# A bulk change touches at most this many tickets: one UPDATE with its history
+# stays within a few seconds and a modest lock footprint.
+BULK_MAX_TICKETS = 10_000
+
+
+class BulkTooLarge(Exception):
+    def __init__(self, matched: int):
+        super().__init__(f"{matched} tickets match")
+        self.matched = matched
+
+
+class BulkUnknownIds(Exception):
+    def __init__(self, missing: list[int]):
+        super().__init__(f"unknown ids {missing}")
+        self.missing = missing
+
+
+def ticket_bulk_update(*, ids: list[int] | None = None, queryset=None, values: dict, actor=None) -> int:
+    """Set `values` on the tickets `ids` (all must exist) or on those of
+    `queryset` (at most BULK_MAX_TICKETS), in one transaction: all or nothing.
+
+    On PostgreSQL one UPDATE statement; the triggers stamp `updated_at`, write
+    one history entry per changed ticket (via "bulk", by `actor`) and keep the
+    counts. Elsewhere each ticket goes through `ticket_update`. Returns the
+    number of tickets the request covered (unchanged ones included)."""
+    with ticket_write_context(actor=actor, via=Via.BULK):
+        if ids is not None:
+            found = set(Ticket.objects.filter(id__in=ids).values_list("id", flat=True))
+            missing = sorted(set(ids) - found)
+            if missing:
+                raise BulkUnknownIds(missing)
+            targets = sorted(found)
+        else:
+            targets = list(queryset.order_by().values_list("id", flat=True)[: BULK_MAX_TICKETS + 1])
+            if len(targets) > BULK_MAX_TICKETS:
+                raise BulkTooLarge(queryset.order_by().count())
+        if not targets:
+            return 0
+        if connection.vendor == "postgresql":
+            # Rows already holding the values are left alone: no history entry, no new version.
+            unchanged = Q(**values)
+            Ticket.objects.filter(id__in=targets).exclude(unchanged).update(**values)
+        else:
+            for ticket in Ticket.objects.filter(id__in=targets).order_by("id"):
+                ticket_update(ticket=ticket, data=values, actor=actor, via=Via.BULK)
+    return len(targets)

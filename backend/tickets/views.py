@@ -1,6 +1,10 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
 
+from types import SimpleNamespace
+
+from django.db import transaction
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,6 +19,8 @@ from history.models import Via
 from history.services import request_actor
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,11 +30,14 @@ from triage.services import suggestion_create, suggestion_response, ticket_creat
 from limits.throttles import ClientScopedRateThrottle
 
 from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter
-from .models import Category, Priority, Status
+from .models import Category, Priority, Status, Ticket
+from .ordering import DEFAULT_ORDERING, ORDERINGS, ordered, ordering_from
 from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
 from .selectors import ticket_list, ticket_meta, ticket_stats
 from .serializers import (
     NO_NUL_PATTERN,
+    BulkRequestSerializer,
+    BulkResultSerializer,
     ClassifyRequestSerializer,
     ClassifyResponseSerializer,
     DetailSerializer,
@@ -40,10 +49,20 @@ from .serializers import (
     TicketStatsSerializer,
     TicketWithDetailSerializer,
     ticket_array_chunks,
+    ticket_csv_chunks,
+    ticket_jsonl_chunks,
     ticket_representations,
     ticket_rows,
 )
-from .services import TicketChanged, ticket_update, ticket_version
+from .services import (
+    BULK_MAX_TICKETS,
+    BulkTooLarge,
+    BulkUnknownIds,
+    TicketChanged,
+    ticket_bulk_update,
+    ticket_update,
+    ticket_version,
+)
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
 LIST_PARAMETERS = (
@@ -52,6 +71,7 @@ LIST_PARAMETERS = (
     "status",
     "search",
     "assignee",
+    "ordering",
     "limit",
     "offset",
     "page_size",
@@ -103,6 +123,18 @@ FILTER_PARAMETERS = [
         description="`me` (the signed-in agent), `none` (unassigned) or an agent's id; empty means any.",
     ),
 ]
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering",
+    {"type": "string", "enum": ["", *ORDERINGS], "default": DEFAULT_ORDERING},
+    description="; ".join(f"`{name}`: {ordering.description}" for name, ordering in ORDERINGS.items())
+    + f". Default `{DEFAULT_ORDERING}`. Keyset cursors belong to the ordering they came from.",
+)
+FILTER_PARAMETERS = [*FILTER_PARAMETERS, ORDERING_PARAMETER]
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", ticket_csv_chunks),
+    "jsonl": ("application/jsonl; charset=utf-8", ticket_jsonl_chunks),
+}
+EXPORT_PARAMETERS = ("category", "priority", "status", "search", "assignee", "ordering", "format")
 POSITIVE_INT = {"type": "integer", "minimum": 1}
 PAGING_PARAMETERS = [
     OpenApiParameter(
@@ -122,6 +154,20 @@ PAGING_PARAMETERS = [
 ]
 
 
+class IgnoreFormatParameter(DefaultContentNegotiation):
+    """The export's `format` names the file's format, not a renderer."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
+def _export_rows(queryset, chunks):
+    """The rows through a server-side cursor inside a transaction of its own
+    (a plain cursor, not WITH HOLD, so it also works behind a transaction
+    pooler), rendered `chunks` at a time; a client that goes away ends it."""
+    with transaction.atomic():
+        yield from chunks(ticket_rows(queryset).iterator(chunk_size=2000))
+
+
 def _etag(ticket) -> dict:
     return {"ETag": f'"{ticket_version(ticket)}"'}
 
@@ -139,7 +185,7 @@ def _if_match(request) -> frozenset[str] | None:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List tickets, newest first",
+        summary="List tickets, newest first or in another `ordering`",
         description="A plain array without paging parameters; an offset page with `limit`/`offset`; "
         "a keyset page with `page_size`/`cursor`.",
         parameters=FILTER_PARAMETERS + PAGING_PARAMETERS,
@@ -191,7 +237,7 @@ class TicketViewSet(
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
     throttle_scope = None  # set per action in get_throttles
-    WRITE_ACTIONS = ("create", "partial_update")
+    WRITE_ACTIONS = ("create", "partial_update", "bulk")
 
     def get_queryset(self):
         return ticket_list()
@@ -218,7 +264,7 @@ class TicketViewSet(
         server-side cursor, so its memory does not grow with the number of
         tickets."""
         check_list_parameters(request, LIST_PARAMETERS)
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = ordered(self.filter_queryset(self.get_queryset()), ordering_from(request))
         if self.paginator is not None:
             page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
             return self.paginator.get_paginated_response(ticket_representations(page))
@@ -260,6 +306,104 @@ class TicketViewSet(
             }
             return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=_etag(changed.ticket))
         return Response(self.get_serializer(ticket).data, headers=_etag(ticket))
+
+    @extend_schema(
+        summary="Change many tickets at once",
+        description=f"Sets the same values on the tickets `ids`, or on every ticket matching `filter` "
+        f"(the list's filters), at most {BULK_MAX_TICKETS:,}: in one transaction, all or nothing. Each "
+        "changed ticket gets one history entry with `via: bulk`. A filter matching more is a 400 "
+        "that says how many it matched; nothing is written on any 400.",
+        request=BulkRequestSerializer,
+        responses={
+            200: BulkResultSerializer,
+            400: VALIDATION_ERROR,
+            413: TOO_LARGE,
+            429: WRITE_THROTTLED,
+        },
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        serializer = BulkRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor = request_actor(request)
+        queryset = None
+        if "filter" in data:
+            filters = {name: value for name, value in data["filter"].items() if value != ""}
+            filterset = TicketFilter(data=filters, queryset=Ticket.objects.all(), request=request)
+            try:
+                valid = filterset.is_valid()
+                queryset = filterset.qs if valid else None
+            except ValidationError as error:
+                return Response({"filter": error.detail}, status=status.HTTP_400_BAD_REQUEST)
+            if not valid:
+                return Response({"filter": filterset.errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            updated = ticket_bulk_update(
+                ids=data.get("ids"), queryset=queryset, values=data["set"], actor=actor
+            )
+        except BulkUnknownIds as unknown:
+            shown = ", ".join(str(pk) for pk in unknown.missing[:20])
+            more = f" and {len(unknown.missing) - 20} more" if len(unknown.missing) > 20 else ""
+            return Response(
+                {"ids": [f"No ticket has the id {shown}{more}; nothing was changed."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except BulkTooLarge as large:
+            return Response(
+                {
+                    "filter": [
+                        f"The filter matches {large.matched:,} tickets; at most {BULK_MAX_TICKETS:,} "
+                        "may be changed at once. Narrow it down."
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"updated": updated})
+
+    @extend_schema(
+        summary="Export tickets (CSV or JSON lines)",
+        description="Every ticket matching the list's filters, in its `ordering`, streamed and never "
+        "capped. `csv` (default): UTF-8 with a byte-order mark and a header row; a cell that would "
+        "start with =, +, -, @, a tab or a carriage return gets a leading apostrophe so that no "
+        "spreadsheet runs it as a formula. `jsonl`: one ticket per line, as the API shows it.",
+        parameters=[
+            *FILTER_PARAMETERS,
+            OpenApiParameter(
+                "format",
+                {"type": "string", "enum": ["", *EXPORT_FORMATS], "default": "csv"},
+                description="`csv` (default) or `jsonl`.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The tickets as CSV."),
+            (200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR, description="One ticket per line."),
+            400: VALIDATION_ERROR,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer],
+        content_negotiation_class=IgnoreFormatParameter,
+    )
+    def export(self, request):
+        check_list_parameters(request, EXPORT_PARAMETERS)
+        fmt = request.query_params.get("format") or "csv"
+        if fmt not in EXPORT_FORMATS:
+            return Response(
+                {"format": [f'"{fmt[:20]}" is not a valid format; give csv or jsonl.']},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        ordering = ordering_from(request)
+        queryset = ordered(self.filter_queryset(self.get_queryset()), ordering)
+        content_type, chunks = EXPORT_FORMATS[fmt]
+        response = StreamingHttpResponse(_export_rows(queryset, chunks), content_type=content_type)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.{fmt}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(
         summary="Ticket statistics",
