@@ -22,8 +22,10 @@ export function viewParams(filters = {}, ordering = '') {
  */
 export function bulkUpdate(target, set) {
   const body = { set };
-  if (target.filter) body.filter = filterParams(target.filter);
-  else body.ids = target.ids;
+  if (target.filter) {
+    body.filter = filterParams(target.filter);
+    delete body.filter.ordering;
+  } else body.ids = target.ids;
   return request({ method: 'post', url: '/tickets/bulk/', data: body });
 }
 

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { viewParams } from '../api';
 import { useQueueShortcuts } from '../hooks/useQueueShortcuts';
 import { useSelection } from '../hooks/useSelection';
 import { isSelected } from '../selection';
@@ -21,7 +22,7 @@ export default function QueueWorkspace({ filters, ordering, onOrderingChange, ti
   const listRef = useRef(null);
 
   const context = useMemo(() => ({ isSelected: (id) => isSelected(selection, id), toggle }), [selection, toggle]);
-  const onSelectAll = useCallback((count) => selectAll(filters, count), [selectAll, filters]);
+  const onSelectAll = useCallback((count) => selectAll(viewParams(filters), count), [selectAll, filters]);
   const showHelp = useCallback(() => setHelpOpen(true), []);
 
   useQueueShortcuts(listRef, { onToggle: toggle, onHelp: showHelp, enabled: !helpOpen });
