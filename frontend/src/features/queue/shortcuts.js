@@ -5,6 +5,7 @@ export const SHORTCUTS = Object.freeze([
   { key: 'Enter', description: 'Open the focused ticket' },
   { key: 'x', description: 'Select or unselect the focused ticket' },
   { key: '/', description: 'Search' },
+  { key: 'Esc', description: 'Leave the search box' },
   { key: 'n', description: 'New ticket' },
   { key: '?', description: 'Show these shortcuts' },
 ]);

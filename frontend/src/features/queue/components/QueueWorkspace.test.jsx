@@ -162,6 +162,8 @@ describe('keyboard', () => {
     await user.keyboard('jx/');
     expect(search).toHaveValue('jx/');
     expect(checkbox(5).checked).toBe(false);
+    await user.keyboard('{Escape}j');
+    expect(document.activeElement).toBe(screen.getByRole('article', { name: 'Ticket 5' }));
   });
 
   it('shows the shortcuts in a dialog that keeps focus and closes with Escape', async () => {

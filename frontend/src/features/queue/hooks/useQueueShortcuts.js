@@ -30,6 +30,12 @@ export function useQueueShortcuts(listRef, { onToggle, onHelp, enabled = true })
   useEffect(() => {
     if (!enabled) return undefined;
     function onKeyDown(event) {
+      // Escape leaves the search box, so j/k work again without the mouse.
+      if (event.key === 'Escape' && event.target?.matches?.('[role="search"] input[type="search"]')) {
+        event.preventDefault(); // keeps the search (a search box clears itself on Escape)
+        event.target.blur();
+        return;
+      }
       const key = shortcutFor(event);
       if (!key) return;
       const all = cards(listRef);
