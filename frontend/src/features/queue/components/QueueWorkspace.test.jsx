@@ -57,7 +57,7 @@ function lastListFilters() {
   return calls[calls.length - 1][0].filters;
 }
 
-const checkbox = (id) => screen.getByRole('checkbox', { name: `Select ticket #${id}: Ticket ${id}` });
+const checkbox = (id) => screen.getByRole('checkbox', { name: `Select ticket #${id}`, exact: true });
 
 describe('sorting', () => {
   it('sends the chosen ordering and keeps it in the URL beside the filters', async () => {

@@ -8,7 +8,7 @@ export default function SelectCheckbox({ ticket }) {
     <input
       type="checkbox"
       className="queue-select"
-      aria-label={`Select ticket #${ticket.id}: ${ticket.title}`}
+      aria-label={`Select ticket #${ticket.id}`}
       checked={selection.isSelected(ticket.id)}
       onChange={(event) => selection.toggle(ticket.id, { range: Boolean(event.nativeEvent?.shiftKey) })}
     />
