@@ -34,6 +34,10 @@ class Case:
     raw_repeat: int | None = None
     # "token" or "session": the request carries an agent's credentials.
     auth: str | None = None
+    # A query that reads the whole table: at large N it may run past the API's
+    # DB_STATEMENT_TIMEOUT, and then its answer is the JSON 503 that says so.
+    # It is timed fewer times (--scan-repeat), as each run costs a full scan.
+    scan: bool = False
 
 
 def cursor_token(created_at, pk) -> str:
@@ -147,6 +151,7 @@ def build_cases(ctx) -> list[Case]:
             serial=True,
             raw_note="one sequential scan with the same predicate, no parallel workers",
             list_params={"search": seed.SHORT_TERM},
+            scan=True,
         ),
         Case(
             "deep page ~90% (cursor)",
@@ -162,6 +167,7 @@ def build_cases(ctx) -> list[Case]:
             lambda: (f"SELECT {COLUMNS} FROM tickets_ticket {ORDER} LIMIT 50 OFFSET {ctx.deep_offset}", []),
             goal="contrast only",
             raw_note="the page alone, without the count",
+            scan=True,
         ),
         Case(
             "retrieve",

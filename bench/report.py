@@ -10,6 +10,8 @@ def _goal_met(row, rows_by_name) -> str:
     if goal == "<= first page + 1 ms":
         first = rows_by_name["first page (cursor, 50)"]["api"]["median_ms"]
         return "met" if median <= first + 1 else "missed"
+    if row.get("stopped_by_statement_timeout"):
+        return "503 at DB_STATEMENT_TIMEOUT"
     if goal.startswith("<= ") and goal.endswith(" ms"):
         return "met" if median <= float(goal[3:-3]) else "missed"
     if goal == "<= 1.5x first page":
@@ -62,6 +64,10 @@ def markdown(result: dict) -> str:
         f"{_ms(un['api']['p95_ms'])} | {_ms(un['raw_sql']['median_ms'])} (server-side cursor, all rows) | "
         f"{un['api']['median_ms'] / un['raw_sql']['median_ms']:.2f} | flat worker memory | "
         f"peak RSS {_ms(un['worker_peak_rss_mb_before'])} -> {_ms(un['worker_peak_rss_mb_after'])} MB |",
+        "",
+        "The unpaginated list's first bytes arrived after "
+        + ", ".join(_ms(ms) for ms in un.get("first_byte_ms") or [])
+        + " ms (one figure per run).",
         "",
     ]
     overhead = result.get("auth_overhead")

@@ -202,7 +202,7 @@ def seed_sql(n: int) -> str:
             FROM (
                 SELECT g, now() - interval '730 days' * (1 - g::float8 / %(n)s) - interval '1 minute' * random()
                     AS created_at
-                FROM generate_series(1, %(n)s) AS g
+                FROM generate_series(%(first)s, %(last)s) AS g
             ) AS times, v
         ) AS tickets
     """
@@ -224,6 +224,7 @@ FROM (
     SELECT *, (updated_at - created_at) / 0.9 AS span,
         CASE WHEN status <> 'resolved' THEN priority WHEN priority = 'low' THEN 'high' ELSE 'low' END AS first_priority
     FROM tickets_ticket
+    WHERE id BETWEEN %(first)s AND %(last)s
 ) AS t
 CROSS JOIN LATERAL (VALUES
     (t.created_at, 'api', jsonb_build_object(
@@ -250,14 +251,21 @@ SELECT t.id, NULL,
            'Escalated to the billing team.'])[1 + (t.id + k) %% 4],
     t.created_at + (t.updated_at - t.created_at) * k / 3.0
 FROM tickets_ticket AS t, generate_series(1, %(per_ticket)s) AS k
+WHERE t.id BETWEEN %(first)s AND %(last)s
 """
 
 
-def seed(url: str, n: int) -> dict:
+# Rows inserted per transaction: WAL, the tally trigger's transition table and
+# temporary files stay bounded however large N is, and progress shows.
+SEED_BATCH = 1_000_000
+
+
+def seed(url: str, n: int, progress=None) -> dict:
     """Insert n tickets, 5 history entries and 2 comments per ticket, with the
     secondary indexes dropped and the history triggers off (the entries are
     written to match the tickets' seeded lives), then rebuild the indexes from
-    their own definitions (a bulk build is far faster than n updates)."""
+    their own definitions (a bulk build is far faster than n updates). Rows go
+    in SEED_BATCH tickets at a time, one transaction each."""
     conn = psycopg2.connect(url)
     conn.autocommit = False
     timings = {}
@@ -275,15 +283,27 @@ def seed(url: str, n: int) -> dict:
             cur.execute(
                 sql.SQL("ALTER TABLE tickets_ticket DISABLE TRIGGER {}").format(sql.Identifier(trigger))
             )
+        conn.commit()
         started = time.perf_counter()
-        cur.execute(seed_sql(n), {"n": n})
-        timings["ticket_insert_seconds"] = time.perf_counter() - started
-        started = time.perf_counter()
-        cur.execute(HISTORY_SQL)
-        timings["history_rows"] = cur.rowcount
-        cur.execute(COMMENTS_SQL, {"per_ticket": COMMENTS_PER_TICKET})
-        timings["comment_rows"] = cur.rowcount
-        timings["history_and_comments_seconds"] = time.perf_counter() - started
+        statement = seed_sql(n)
+        timings.update(
+            ticket_insert_seconds=0.0, history_and_comments_seconds=0.0, history_rows=0, comment_rows=0
+        )
+        for first in range(1, n + 1, SEED_BATCH):
+            last = min(n, first + SEED_BATCH - 1)
+            step = time.perf_counter()
+            cur.execute(statement, {"n": n, "first": first, "last": last})
+            timings["ticket_insert_seconds"] += time.perf_counter() - step
+            step = time.perf_counter()
+            cur.execute(HISTORY_SQL, {"first": first, "last": last})
+            timings["history_rows"] += cur.rowcount
+            cur.execute(COMMENTS_SQL, {"per_ticket": COMMENTS_PER_TICKET, "first": first, "last": last})
+            timings["comment_rows"] += cur.rowcount
+            timings["history_and_comments_seconds"] += time.perf_counter() - step
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                elapsed = time.perf_counter() - started
+                progress(f"  inserted {last:,} of {n:,} tickets with their history in {elapsed:.0f} s")
         for trigger in HISTORY_TRIGGERS:
             cur.execute(
                 sql.SQL("ALTER TABLE tickets_ticket ENABLE TRIGGER {}").format(sql.Identifier(trigger))
@@ -291,9 +311,12 @@ def seed(url: str, n: int) -> dict:
         conn.commit()
         timings["insert_seconds"] = timings["ticket_insert_seconds"] + timings["history_and_comments_seconds"]
         started = time.perf_counter()
-        for _, definition in indexes:
+        for name, definition in indexes:
+            step = time.perf_counter()
             cur.execute(definition)
-        conn.commit()
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                progress(f"  index {name} built in {time.perf_counter() - step:.0f} s")
         timings["index_seconds"] = time.perf_counter() - started
     conn.autocommit = True
     with conn.cursor() as cur:

@@ -9,11 +9,13 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from rest_framework import ISO_8601, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
+
+from config.db_timeouts import statement_timeout_ms
 
 from .filters import SEARCH_MAX_LENGTH
 from .models import Category, Priority, Status, Ticket
@@ -187,19 +189,42 @@ def ticket_representations(rows: Iterable[dict]) -> list[dict]:
     ]
 
 
+# A client that stops reading a streamed list holds a transaction open; past
+# this PostgreSQL ends that session, so the backend never waits on it for long.
+STREAM_IDLE_TIMEOUT_MS = 60_000
+
+
 def ticket_array_chunks(
     queryset: QuerySet, *, renderer: JSONRenderer, chunk_size: int = 2000
 ) -> Iterator[bytes]:
     """The JSON array `TicketSerializer(queryset, many=True)` renders, byte for
     byte, in pieces: rows are read `chunk_size` at a time through a server-side
     cursor and rendered by the same renderer, so memory stays flat however many
-    tickets there are."""
-    rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
-    separator = b"["
-    while batch := list(islice(rows, chunk_size)):
-        yield separator + renderer.render(ticket_representations(batch))[1:-1]
-        separator = b","
-    yield b"[]" if separator == b"[" else b"]"
+    tickets there are.
+
+    The cursor lives in a transaction of its own. Declared outside one (WITH
+    HOLD), PostgreSQL would compute the whole result before the first row, and
+    behind PgBouncer's transaction pooling the next FETCH could reach a server
+    connection that does not have the cursor."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true), "
+                    "set_config('idle_in_transaction_session_timeout', %s, true)",
+                    [str(statement_timeout_ms()), str(STREAM_IDLE_TIMEOUT_MS)],
+                )
+        rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
+        try:
+            separator = b"["
+            while batch := list(islice(rows, chunk_size)):
+                yield separator + renderer.render(ticket_representations(batch))[1:-1]
+                separator = b","
+            yield b"[]" if separator == b"[" else b"]"
+        finally:
+            # Close the cursor while its transaction is still open (a client
+            # that left stops the stream here).
+            rows.close()
 
 
 class ClassifyRequestSerializer(serializers.Serializer):

@@ -88,6 +88,22 @@ VALIDATION_ERROR = OpenApiResponse(
         )
     ],
 )
+STATEMENT_TIMEOUT = OpenApiResponse(
+    ErrorSerializer,
+    description="The query ran past DB_STATEMENT_TIMEOUT and was stopped (e.g. a search made only of "
+    "one- or two-character words over a large table): narrow it, or page with `page_size`/`cursor`. "
+    "Also the answer when the database is unavailable (then with Retry-After).",
+    examples=[
+        OpenApiExample(
+            "Statement timeout",
+            value={
+                "error": "The query took longer than 5 s and was stopped. Narrow it: search for words "
+                "of 3 or more characters or add a filter, and page with page_size and cursor (keyset "
+                "pages) rather than a deep offset."
+            },
+        )
+    ],
+)
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No ticket has this id.")
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is over the size limit.")
 WRITE_THROTTLED = OpenApiResponse(
@@ -183,13 +199,29 @@ def _if_match(request) -> frozenset[str] | None:
     return frozenset(tag[1:-1] for tag in tags if len(tag) >= 2 and tag[0] == tag[-1] == '"')
 
 
+class _Chained:
+    """`first`, then the rest. Closing it closes the rest, which ends the
+    list's transaction, whether the body was read in full, in part or not at
+    all (a client that left)."""
+
+    def __init__(self, first: bytes, rest):
+        self.first, self.rest = first, rest
+
+    def __iter__(self):
+        yield self.first
+        yield from self.rest
+
+    def close(self):
+        self.rest.close()
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List tickets, newest first or in another `ordering`",
         description="A plain array without paging parameters; an offset page with `limit`/`offset`; "
         "a keyset page with `page_size`/`cursor`.",
         parameters=FILTER_PARAMETERS + PAGING_PARAMETERS,
-        responses={200: TICKET_LIST, 400: VALIDATION_ERROR},
+        responses={200: TICKET_LIST, 400: VALIDATION_ERROR, 503: STATEMENT_TIMEOUT},
     ),
     create=extend_schema(
         summary="Create a ticket",
@@ -270,9 +302,11 @@ class TicketViewSet(
             return self.paginator.get_paginated_response(ticket_representations(page))
         renderer = request.accepted_renderer
         if isinstance(renderer, JSONRenderer):
-            return StreamingHttpResponse(
-                ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
-            )
+            chunks = ticket_array_chunks(queryset, renderer=renderer)
+            # The first rows are read before the answer starts, so a query that
+            # fails (a statement timeout) is a JSON error, not a broken 200.
+            first = next(chunks)
+            return StreamingHttpResponse(_Chained(first, chunks), content_type=renderer.media_type)
         return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
 
     def create(self, request, *args, **kwargs):
