@@ -5,7 +5,7 @@ import { request, requestWithHeaders } from '../../lib/apiClient';
 /** Keep only the filters that are set, so the query string stays readable. */
 export function filterParams(filters = {}) {
   const params = {};
-  for (const key of ['category', 'priority', 'status', 'search', 'assignee']) {
+  for (const key of ['category', 'priority', 'status', 'search', 'assignee', 'ordering']) {
     const value = typeof filters[key] === 'string' ? filters[key].trim() : filters[key];
     if (value) params[key] = value;
   }

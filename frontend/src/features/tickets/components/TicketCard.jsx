@@ -3,6 +3,7 @@ import { Link, useLocation } from 'react-router-dom';
 import AssigneeSelect from '../../agents/components/AssigneeSelect';
 import { choicesFor } from '../choices';
 import { useChoices } from '../hooks/useTicketMeta';
+import SelectCheckbox from '../../queue/components/SelectCheckbox';
 import TicketChips from './TicketChips';
 
 export const PREVIEW_LENGTH = 180;
@@ -37,8 +38,10 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
       aria-labelledby={`${id}-title`}
       aria-busy={saving ? 'true' : undefined}
       data-ticket-id={ticket.id}
+      tabIndex={-1}
     >
       <header className="ticket-card__header">
+        <SelectCheckbox ticket={ticket} />
         <h3 className="ticket-card__title" id={`${id}-title`}>
           <Link to={`/tickets/${ticket.id}`} state={{ queueSearch: location.search }}>
             {ticket.title}

@@ -33,6 +33,8 @@ export function prependCachedTicket(queryClient, ticket) {
   for (const query of queryClient.getQueryCache().findAll({ queryKey: ticketKeys.lists() })) {
     const params = query.queryKey[2] || {};
     if (!ticketMatchesFilters(ticket, params)) continue;
+    // In these orders a new ticket does not go on top; the list refetches instead.
+    if (['created_at', '-priority'].includes(params.ordering)) continue;
     queryClient.setQueryData(query.queryKey, (data) => {
       if (!data || data.pages.length === 0) return data;
       const [first, ...rest] = data.pages.map((page) => ({

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import QueueViews from '../../auth/components/QueueViews';
 import { useScrollRestoration } from '../../../lib/useScrollRestoration';
+import QueueWorkspace from '../../queue/components/QueueWorkspace';
+import { useOrdering } from '../../queue/hooks/useOrdering';
 import StatsPanel from '../../stats/components/StatsPanel';
 import TriagePanel from '../../triage/components/TriagePanel';
 import { useStats } from '../../stats/hooks/useStats';
@@ -22,6 +24,7 @@ export const SEARCH_DEBOUNCE_MS = 350;
 export default function QueuePage() {
   const meta = useTicketMeta();
   const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
+  const { ordering, param: orderingParam, setOrdering } = useOrdering();
   // Clearing the search applies at once; typing waits for a pause and 3 characters; Enter applies any text.
   const {
     term: search,
@@ -35,8 +38,9 @@ export default function QueuePage() {
       status: filters.status,
       search,
       assignee: filters.assignee,
+      ordering: orderingParam,
     }),
-    [filters.category, filters.priority, filters.status, search, filters.assignee],
+    [filters.category, filters.priority, filters.status, search, filters.assignee, orderingParam],
   );
   const filtersActive = hasActiveFilters(filters);
 
@@ -134,22 +138,24 @@ export default function QueuePage() {
             </button>
           </div>
         ) : null}
-        <TicketList
-          tickets={tickets.tickets}
-          status={listStatus}
-          error={listError}
-          hasMore={tickets.hasMore}
-          loadingMore={tickets.loadingMore}
-          loadMoreError={tickets.loadMoreError}
-          rowState={rowState}
-          filtersActive={filtersActive}
-          totalTickets={stats.stats?.total_tickets ?? null}
-          onLoadMore={tickets.loadMore}
-          onRetry={retryList}
-          onChangeTicket={update}
-          onDismissError={dismissError}
-          onClearFilters={handleClearFilters}
-        />
+        <QueueWorkspace filters={query} ordering={ordering} onOrderingChange={setOrdering} tickets={tickets.tickets}>
+          <TicketList
+            tickets={tickets.tickets}
+            status={listStatus}
+            error={listError}
+            hasMore={tickets.hasMore}
+            loadingMore={tickets.loadingMore}
+            loadMoreError={tickets.loadMoreError}
+            rowState={rowState}
+            filtersActive={filtersActive}
+            totalTickets={stats.stats?.total_tickets ?? null}
+            onLoadMore={tickets.loadMore}
+            onRetry={retryList}
+            onChangeTicket={update}
+            onDismissError={dismissError}
+            onClearFilters={handleClearFilters}
+          />
+        </QueueWorkspace>
       </div>
     </main>
   );
