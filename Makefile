@@ -8,7 +8,7 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format lighthouse
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -17,6 +17,7 @@ help:
 	@echo "make seed   fill the database with demo tickets"
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
+	@echo "make lighthouse   Lighthouse scores of the built app (mobile preset)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
 
@@ -64,6 +65,11 @@ frontend-test: $(FRONTEND_STAMP)
 
 e2e-test: install
 	scripts/e2e.sh
+
+# Lighthouse (mobile preset) on the production build as the image serves it, against the
+# real API: prints the four scores and the Core Web Vitals; not part of `make test`.
+lighthouse: install
+	scripts/e2e.sh node tools/lighthouse.mjs
 
 # The benchmark: a fresh PostgreSQL database tickets_bench_N on the server of
 # BENCH_DATABASE_URL (default: postgres on 127.0.0.1:5432). BENCH_ARGS=--explain
