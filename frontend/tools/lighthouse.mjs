@@ -11,7 +11,7 @@ import lighthouse from 'lighthouse';
 const BASE_URL = process.env.E2E_BASE_URL || 'http://127.0.0.1:3000';
 const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PATHS = (process.env.LIGHTHOUSE_PATHS || "/,/tickets/1").split(",");
+const PATHS = (process.env.LIGHTHOUSE_PATHS || '/,/tickets/1').split(',');
 const SEED = Number(process.env.LIGHTHOUSE_SEED ?? 30);
 
 const samples = [
@@ -66,7 +66,10 @@ try {
     });
     const failing = Object.values(categories)
       .flatMap((c) => c.auditRefs.map((ref) => audits[ref.id]))
-      .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
+      .filter(
+        (a) =>
+          a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual',
+      )
       .map((a) => a.id);
     if (failing.length) console.log(`${path}: audits below 90: ${[...new Set(failing)].join(', ')}`);
   }
