@@ -48,7 +48,20 @@ const STATES = {
   'queue, API unreachable': async (page) => {
     await page.route(`${API_URL}/api/**`, (route) => route.abort('connectionrefused'));
     await page.goto('/');
-    await expect(page.getByText('The ticket service is unreachable').first()).toBeVisible();
+    const list = page.getByRole('region', { name: 'Tickets' });
+    await expect(list.getByText('The ticket service is unreachable')).toBeVisible();
+  },
+  'queue, statistics and new-ticket form opened': async (page, request) => {
+    await apiCreate(request, { title: 'Refund request' });
+    await page.goto('/');
+    await listLoaded(page);
+    // On a phone both open from a button; wider screens always show them.
+    for (const name of [/^Statistics/, 'New ticket']) {
+      const toggle = page.getByRole('button', { name });
+      if (await toggle.isVisible()) await toggle.click();
+    }
+    await expect(page.getByRole('figure', { name: 'By priority' })).toBeVisible();
+    await expect(page.getByRole('form', { name: 'New ticket' })).toBeVisible();
   },
   'ticket page': async (page, request) => {
     const ticket = await apiCreate(request, { title: 'Dashboard is down', category: 'technical' });
