@@ -8,7 +8,8 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format lighthouse
+	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format \
+	eval-triage eval-triage-smoke lighthouse
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -17,6 +18,7 @@ help:
 	@echo "make seed   fill the database with demo tickets"
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
+	@echo "make eval-triage   score the configured LLM, the similar classifier and the defaults"
 	@echo "make lighthouse   Lighthouse scores of the built app (mobile preset)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
@@ -43,7 +45,7 @@ seed: migrate
 	cd backend && ../$(PY) manage.py seed_tickets
 
 # The linters run first and stop the run on any finding.
-test: lint backend-test bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
+test: lint backend-test eval-triage-smoke bench-smoke load-smoke frontend-test e2e-test smoke-run frontend-image-test
 
 # Python: ruff lint and format check (ruff.toml); frontend: ESLint and Prettier.
 lint: install
@@ -82,6 +84,16 @@ bench: $(BACKEND_STAMP)
 # answers as the raw SQL does. It prints figures but asserts no timing.
 bench-smoke: $(BACKEND_STAMP)
 	$(PY) -m bench --n 2000 --smoke --database tickets_bench_smoke
+
+# The triage evaluation on the labelled set (backend/triage/evaluation/): the LLM that
+# OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL configure, the `similar` classifier
+# (5-fold cross-validation) and the defaults. Results go to bench/results/.
+eval-triage: $(BACKEND_STAMP)
+	cd backend && ../$(PY) -m triage.evaluation $(EVAL_ARGS)
+
+# The same against the fake LLM; fails unless `similar` beats the defaults.
+eval-triage-smoke: $(BACKEND_STAMP)
+	cd backend && ../$(PY) -m triage.evaluation --fake-llm --check
 
 # A fresh copy of the repository: `make run` serves both, Ctrl-C stops both.
 smoke-run:

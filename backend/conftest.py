@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tickets.tests.fake_llm import FakeLLM
+from devtools.fake_llm import FakeLLM
 
 
 def pytest_report_header(config):

@@ -11,7 +11,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
+
+from devtools.db import drop_database, recreate_database
+from devtools.live import free_port
 
 from . import cases as cases_module
 from . import load, report, seed
@@ -37,12 +39,6 @@ def default_server() -> str:
     return DEFAULT_SERVER
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(port: int, path: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -59,22 +55,16 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
 
 def gunicorn_command(port: int) -> tuple[list[str], str]:
     exe = str(Path(sys.executable).with_name("gunicorn"))
-    quiet = ["--log-level", "warning"]
-    if (BACKEND / "gunicorn.conf.py").exists():
-        return [
-            exe,
-            "-c",
-            "gunicorn.conf.py",
-            *quiet,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "config.wsgi:application",
-        ], ("gunicorn -c gunicorn.conf.py")
-    workers = 2 * (os.cpu_count() or 1) + 1
-    flags = ["-k", "gthread", "--workers", str(workers), "--threads", "4", "--keep-alive", "5"]
-    return [exe, *flags, *quiet, "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], (
-        "gunicorn " + " ".join(flags) + " (no gunicorn.conf.py yet)"
-    )
+    return [
+        exe,
+        "-c",
+        "gunicorn.conf.py",
+        "--log-level",
+        "warning",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "config.wsgi:application",
+    ], "gunicorn -c gunicorn.conf.py"
 
 
 def worker_pids(master: int) -> list[int]:
@@ -131,7 +121,9 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
         sql, params = case.raw_sql()
         raw_conn = serial_conn if case.serial else conn
         raw_ms, _ = load.timed(
-            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params), repeat
+            lambda conn=raw_conn, sql=sql, params=params: run_sql(conn, sql, params),
+            min(repeat, case.raw_repeat or repeat),
+            warmup=0 if case.raw_repeat else 2,
         )
         if status >= 400:
             failures.append(f"{case.name}: HTTP {status} {payload[:200]!r}")
@@ -217,7 +209,6 @@ def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
 
 def serializer_vs_fast_path(url: str, n: int, failures) -> dict:
     """In this process: TicketSerializer(many=True) against the streamed path, same rows."""
-    sys.path.insert(0, str(BACKEND))
     os.environ.update({"DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -363,14 +354,15 @@ def main(argv=None) -> int:
 
     load_at_start = os.getloadavg()
     name = args.database or f"tickets_bench_{args.n}"
-    url = seed.database_url(args.server, name)
     failures: list[str] = []
     procs = []
     print(f"database {name}: recreating, migrating, seeding {args.n:,} tickets", flush=True)
-    seed.recreate_database(args.server, name)
+    url = recreate_database(args.server, name)
     try:
         migrate_s = seed.migrate(url, sys.executable)
         seeding = seed.seed(url, args.n)
+        seeding["triage"] = seed.seed_suggestions(url)
+        print(f"  suggestions: {seeding['triage']}", flush=True)
         print(
             f"  seeded in {seeding['total_seconds']:.1f} s ({seeding['rows_per_second']:,.0f} rows/s), "
             f"table {seeding['table_size']}",
@@ -382,7 +374,8 @@ def main(argv=None) -> int:
             subprocess.Popen(
                 [
                     sys.executable,
-                    "tickets/tests/fake_llm.py",
+                    "-m",
+                    "devtools.fake_llm",
                     "--port",
                     str(llm_port),
                     "--delay",
@@ -474,7 +467,7 @@ def main(argv=None) -> int:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 pass
         if args.smoke:
-            seed.drop_database(args.server, name)
+            drop_database(args.server, name)
 
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)

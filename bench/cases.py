@@ -30,6 +30,8 @@ class Case:
     serial: bool = False
     # The list's query parameters, to EXPLAIN the SQL the ORM emits for them.
     list_params: dict | None = None
+    # At most this many timed runs of the raw SQL (a slow alternative).
+    raw_repeat: int | None = None
 
 
 def cursor_token(created_at, pk) -> str:
@@ -67,7 +69,7 @@ def build_cases(ctx) -> list[Case]:
             "priority": "medium",
         }
 
-    return [
+    return triage_cases() + [
         Case(
             "stats",
             "GET",
@@ -166,6 +168,63 @@ def build_cases(ctx) -> list[Case]:
             body=next_patch,
             goal="<= 15 ms",
             compare_ids=False,
+        ),
+    ]
+
+
+# Texts a form sends while an agent types: common words only, and one with a rare word.
+SIMILAR_COMMON_TEXT = (
+    "My payment failed and the invoice says I was charged twice for the subscription, please refund the card"
+)
+SIMILAR_RARE_TEXT = f"The {seed.RARE_WORD} export crashes on the dashboard after the update"
+TRIGRAM_SIMILAR = (
+    "SELECT id, similarity(UPPER(description), UPPER(%s)) AS score FROM tickets_ticket "
+    "WHERE UPPER(description) %% UPPER(%s) ORDER BY score DESC, id DESC LIMIT 5"
+)
+TRIAGE_WINDOW = "created_at >= now() - interval '30 days'"
+TRIAGE_STATS_SQL = f"""
+SELECT (SELECT count(*) FROM (
+        SELECT count(*), count(prompt_tokens), sum(prompt_tokens), sum(completion_tokens)
+        FROM triage_suggestion WHERE {TRIAGE_WINDOW}
+        GROUP BY source, model, fallback_reason, category, priority, created_category,
+            created_priority, current_category, current_priority, ticket_id IS NULL) AS groups),
+    (SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms)
+        FROM triage_suggestion WHERE {TRIAGE_WINDOW})
+"""
+
+
+def triage_cases() -> list[Case]:
+    """Similar tickets (full-text, next to trigram similarity, the alternative
+    not chosen) and the triage statistics."""
+    return [
+        Case(
+            "similar tickets, common words (full-text)",
+            "GET",
+            lambda: "/api/tickets/similar/?" + urlencode({"text": SIMILAR_COMMON_TEXT}),
+            lambda: (TRIGRAM_SIMILAR, [SIMILAR_COMMON_TEXT, SIMILAR_COMMON_TEXT]),
+            goal="<= 50 ms",
+            compare_ids=False,
+            raw_note="trigram similarity over UPPER(description), the alternative",
+            raw_repeat=3,
+        ),
+        Case(
+            "similar tickets, a rare word (full-text)",
+            "GET",
+            lambda: "/api/tickets/similar/?" + urlencode({"text": SIMILAR_RARE_TEXT}),
+            lambda: (TRIGRAM_SIMILAR, [SIMILAR_RARE_TEXT, SIMILAR_RARE_TEXT]),
+            goal="<= 50 ms",
+            compare_ids=False,
+            raw_note="trigram similarity over UPPER(description), the alternative",
+            raw_repeat=3,
+        ),
+        Case(
+            "triage stats (30 days)",
+            "GET",
+            lambda: "/api/triage/stats/",
+            lambda: (TRIAGE_STATS_SQL, []),
+            goal="<= 20 ms",
+            compare_ids=False,
+            raw_note="one grouped pass over the window's suggestions, without the tallies",
         ),
     ]
 

@@ -28,6 +28,11 @@ def markdown(result: dict) -> str:
         f"indexes {seeding['index_seconds']:.1f} s, vacuum+analyze {seeding['vacuum_seconds']:.1f} s); "
         f"table with indexes {seeding['table_size']}.",
         "",
+        "Suggestions: {suggestions:,} over the last {days} days ({last_30_days:,} in the last 30), "
+        "{linked:,} linked to tickets.".format(**seeding["triage"])
+        if seeding.get("triage")
+        else "",
+        "",
         "Load average (1, 5, 15 min) at start {} and at end {}: other work on the machine makes "
         "figures noisy when these exceed the CPU count.".format(
             *(

@@ -25,7 +25,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 import psycopg2
@@ -34,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
 sys.path.insert(0, str(BACKEND))
 
-from tickets.tests.live import Gunicorn, free_port, http  # noqa: E402
+from devtools.db import database_name, drop_database, recreate_database  # noqa: E402
+from devtools.live import Gunicorn, free_port, http  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/tickets"
 
@@ -61,23 +61,6 @@ def parse_args():
         help="browse only with paging parameters (the plain array returns the whole table)",
     )
     return parser.parse_args()
-
-
-def load_database_url(base_url: str) -> tuple[str, str, str]:
-    """(URL of the load database, its name, URL of the maintenance database)."""
-    parts = urlsplit(base_url)
-    name = (parts.path.lstrip("/") or "tickets") + "_load"
-    return urlunsplit(parts._replace(path=f"/{name}")), name, urlunsplit(parts._replace(path="/postgres"))
-
-
-def recreate_database(maintenance_url: str, name: str, drop_only: bool = False) -> None:
-    conn = psycopg2.connect(maintenance_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 class MemorySampler(threading.Thread):
@@ -198,13 +181,12 @@ def memory_verdict(samples) -> tuple[bool, str]:
 
 def main() -> int:
     args = parse_args()
-    db_url, db_name, maintenance_url = load_database_url(args.database_url)
+    db_name = (database_name(args.database_url) or "tickets") + "_load"
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     record_path = workdir / "record.jsonl"
     record_path.touch()
+    db_url = recreate_database(args.database_url, db_name)
     env = {**os.environ, "DATABASE_URL": db_url}
-
-    recreate_database(maintenance_url, db_name)
     fake_llm = None
     try:
         subprocess.run(
@@ -218,7 +200,8 @@ def main() -> int:
         fake_llm = subprocess.Popen(
             [
                 sys.executable,
-                "tickets/tests/fake_llm.py",
+                "-m",
+                "devtools.fake_llm",
                 "--port",
                 str(llm_port),
                 "--delay",
@@ -301,7 +284,7 @@ def main() -> int:
         print(locust.stdout[-3000:], locust.stderr[-3000:])
         print("locust failed")
         if not args.keep_database:
-            recreate_database(maintenance_url, db_name, drop_only=True)
+            drop_database(args.database_url, db_name)
         shutil.rmtree(workdir, ignore_errors=True)
         return 1
     rows = read_locust_stats(workdir / "locust")
@@ -309,7 +292,7 @@ def main() -> int:
     statuses = json.loads((record_path.parent / (record_path.name + ".statuses.json")).read_text())
     check = verify_database(db_url, record_path)
     if not args.keep_database:
-        recreate_database(maintenance_url, db_name, drop_only=True)
+        drop_database(args.database_url, db_name)
     shutil.rmtree(workdir, ignore_errors=True)
     memory_ok, memory_text = memory_verdict(sampler.samples)
     server_errors = statuses.get("5xx", 0)

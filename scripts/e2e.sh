@@ -111,7 +111,7 @@ export DEBUG="True"
 export CLASSIFY_RATE="1000/minute"
 
 set -m  # each server in its own process group, so stopping it stops its children
-"$PY" backend/tickets/tests/fake_llm.py --port "$LLM_PORT" >"$LOG_DIR/fake-llm.log" 2>&1 &
+"$PY" backend/devtools/fake_llm.py --port "$LLM_PORT" >"$LOG_DIR/fake-llm.log" 2>&1 &
 pids+=($!)
 
 (cd backend && "$PY" manage.py migrate --noinput) >"$LOG_DIR/migrate.log" 2>&1 || {

@@ -2,11 +2,12 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
@@ -17,12 +18,16 @@ DATABASE_UNAVAILABLE_BODY = {"error": "The database is unavailable, please retry
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus the brief's 404 text, a JSON 503 when the database
-    is down, and a JSON 500 that hides the details of anything unexpected."""
+    """DRF's handler, plus the brief's 404 text, a 400 with the field errors
+    for a Django ValidationError (raised by a service, as a serializer's would
+    be), a JSON 503 when the database is down, and a JSON 500 that hides the
+    details of anything unexpected."""
     if isinstance(exc, (Http404, exceptions.NotFound)):
         return Response(NOT_FOUND_BODY, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, ValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
 
     response = exception_handler(exc, context)
     if response is not None:

@@ -31,7 +31,13 @@ DETAIL = {"$ref": "#/components/schemas/Detail"}
 # Objects with no other properties: request bodies whose serializers refuse
 # unknown and read-only fields, and the two list pages (which `oneOf` must tell
 # apart: an offset page has every property of a keyset page).
-CLOSED_OBJECTS = ("TicketRequest", "PatchedTicketRequest", "TicketOffsetPage", "TicketCursorPage")
+CLOSED_OBJECTS = (
+    "TicketRequest",
+    "TicketCreateRequest",
+    "PatchedTicketRequest",
+    "TicketOffsetPage",
+    "TicketCursorPage",
+)
 
 COMMON_RESPONSES = {
     "503": ("The database is unavailable; retry after the Retry-After seconds.", ERROR),

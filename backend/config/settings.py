@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "tickets",
     "limits",
+    "triage",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,19 @@ CLASSIFY_DAILY_LIMIT = env_number("CLASSIFY_DAILY_LIMIT", 5000)
 CLASSIFY_DAILY_TOKEN_LIMIT = env_number("CLASSIFY_DAILY_TOKEN_LIMIT", 0)
 # LLM calls one process waits on at a time (at most 16); more answer the defaults at once.
 CLASSIFY_MAX_IN_FLIGHT = env_number("CLASSIFY_MAX_IN_FLIGHT", 4)
+# Past tickets most similar to the description, with their current labels, shown
+# to the LLM as examples (0 turns this off).
+CLASSIFY_EXAMPLES = env_number("CLASSIFY_EXAMPLES", 3)
+if not 0 <= CLASSIFY_EXAMPLES <= 10:
+    raise ImproperlyConfigured(f"CLASSIFY_EXAMPLES must be between 0 and 10, got {CLASSIFY_EXAMPLES}")
+# Without a usable LLM answer: the brief's defaults, or a vote of similar labelled tickets.
+CLASSIFY_FALLBACK = env_str("CLASSIFY_FALLBACK", "defaults").lower()
+if CLASSIFY_FALLBACK not in {"defaults", "similar"}:
+    raise ImproperlyConfigured(
+        f"CLASSIFY_FALLBACK must be 'defaults' or 'similar', got {CLASSIFY_FALLBACK!r}"
+    )
+# A suggestion can be linked to a ticket created within this many seconds of it.
+TRIAGE_SUGGESTION_MAX_AGE_SECONDS = env_number("TRIAGE_SUGGESTION_MAX_AGE_SECONDS", 24 * 60 * 60)
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.

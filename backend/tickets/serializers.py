@@ -14,10 +14,26 @@ from rest_framework.settings import api_settings
 
 from .models import Category, Priority, Ticket
 
-# "Holds a character that str.strip() keeps", written so that Python's and
-# JavaScript's regex engines agree: Python also strips \x1c-\x1f and \x85,
-# JavaScript's \s also matches \ufeff, which Python keeps.
+# Patterns written so that Python's and JavaScript's regex engines (the API,
+# Schemathesis, a generated client) read them alike.
+# "No NUL character": text fields refuse NUL (DRF's ProhibitNullCharactersValidator).
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+# "Holds a character that str.strip() keeps": Python also strips \x1c-\x1f and
+# \x85, JavaScript's \s also matches \ufeff, which Python keeps.
 NOT_ONLY_WHITESPACE = RegexValidator(r"[^\s\x1c-\x1f\x85]|\ufeff", "This field may not be blank.")
+
+
+class TextValidator(RegexValidator):
+    """Text that holds a character `str.strip()` keeps and no NUL. Its pattern
+    is what the schema shows; a NUL is left to DRF's own validator, so that a
+    client gets one message per problem."""
+
+    regex = r"^[^\u0000]*(?:[^\s\u001c-\u001f\u0085\u0000]|\ufeff)[^\u0000]*$"
+    message = "This field may not be blank."
+
+    def __call__(self, value):
+        if "\x00" not in str(value):
+            super().__call__(value)
 
 
 class StrictCharField(serializers.CharField):
@@ -64,8 +80,8 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         # Whitespace is trimmed, so a value must hold something else; the
         # validator never fails after trimming but tells the schema so (`pattern`).
         extra_kwargs = {
-            "title": {"trim_whitespace": True, "validators": [NOT_ONLY_WHITESPACE]},
-            "description": {"trim_whitespace": True, "validators": [NOT_ONLY_WHITESPACE]},
+            "title": {"trim_whitespace": True, "validators": [TextValidator()]},
+            "description": {"trim_whitespace": True, "validators": [TextValidator()]},
         }
 
 
@@ -136,14 +152,26 @@ def ticket_array_chunks(
 
 
 class ClassifyRequestSerializer(serializers.Serializer):
-    description = serializers.CharField(help_text="The ticket description to classify.")
+    """The classify body as the schema shows it; the view reads it itself, to
+    answer the brief's `{"error": ...}` shape."""
+
+    description = serializers.CharField(
+        help_text="The ticket description to classify.", validators=[NOT_ONLY_WHITESPACE]
+    )
 
 
 class ClassifyResponseSerializer(serializers.Serializer):
     suggested_category = serializers.ChoiceField(choices=Category.choices)
     suggested_priority = serializers.ChoiceField(choices=Priority.choices)
     note = serializers.CharField(
-        required=False, help_text="Present when the defaults were used because the LLM gave no usable answer."
+        required=False,
+        help_text="Present when the LLM gave no usable answer: the defaults, or a vote of similar tickets.",
+    )
+    suggestion_id = serializers.IntegerField(
+        help_text="Send it with the ticket you create, to link the ticket to this suggestion."
+    )
+    source = serializers.ChoiceField(
+        choices=["llm", "similar", "default"], help_text="Where the suggestion came from."
     )
 
 

@@ -23,12 +23,14 @@ def ticket_create(
 @transaction.atomic
 def ticket_update(*, ticket: Ticket, data: dict) -> Ticket:
     """Apply a partial update. The row is locked so that concurrent updates of
-    the same ticket apply one after the other, never interleaved."""
+    the same ticket apply one after the other, never interleaved. The changed
+    fields are checked as `ticket_create` checks them (a ValidationError)."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     changed = [field for field, value in data.items() if getattr(locked, field) != value]
     for field in changed:
         setattr(locked, field, data[field])
     if changed:
+        locked.clean_fields(exclude=[f.name for f in Ticket._meta.concrete_fields if f.name not in changed])
         locked.save(update_fields=changed)
     return locked
 

@@ -16,15 +16,17 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from triage.serializers import TicketCreateSerializer
+from triage.services import suggestion_create, suggestion_response, ticket_create_from_suggestion
 
 from limits.throttles import ClientScopedRateThrottle
 
-from . import llm_service
 from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter
 from .models import Category, Priority, Status
 from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
 from .selectors import ticket_list, ticket_meta, ticket_stats
 from .serializers import (
+    NO_NUL_PATTERN,
     ClassifyRequestSerializer,
     ClassifyResponseSerializer,
     DetailSerializer,
@@ -38,7 +40,7 @@ from .serializers import (
     ticket_representations,
     ticket_rows,
 )
-from .services import ticket_create, ticket_update
+from .services import ticket_update
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
 LIST_PARAMETERS = ("category", "priority", "status", "search", "limit", "offset", "page_size", "cursor")
@@ -78,7 +80,7 @@ FILTER_PARAMETERS = [
 ] + [
     OpenApiParameter(
         "search",
-        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
         description="Case-insensitive text in the title or description. Every word must match "
         f"(at most {SEARCH_MAX_WORDS} different words); % and _ are taken literally.",
     )
@@ -112,6 +114,7 @@ PAGING_PARAMETERS = [
     ),
     create=extend_schema(
         summary="Create a ticket",
+        request=TicketCreateSerializer,
         responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE, 429: WRITE_THROTTLED},
     ),
     retrieve=extend_schema(summary="Get one ticket", responses={200: TicketSerializer, 404: NOT_FOUND}),
@@ -147,6 +150,9 @@ class TicketViewSet(
             return [ClientScopedRateThrottle()]
         return super().get_throttles()
 
+    def get_serializer_class(self):
+        return TicketCreateSerializer if self.action == "create" else TicketSerializer
+
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
@@ -173,8 +179,8 @@ class TicketViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_create(**serializer.validated_data)
-        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+        ticket = ticket_create_from_suggestion(**serializer.validated_data)
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
@@ -223,8 +229,8 @@ class TicketViewSet(
         description = data.get("description") if isinstance(data, dict) else None
         if not isinstance(description, str) or not description.strip():
             return Response(DESCRIPTION_REQUIRED, status=status.HTTP_400_BAD_REQUEST)
-        suggestion = llm_service.classify_description(description=description.strip())
-        return Response(suggestion.as_response())
+        suggestion = suggestion_create(description=description.strip())
+        return Response(suggestion_response(suggestion))
 
 
 # The choices change only with a release of the API, so clients and proxies

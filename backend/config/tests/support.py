@@ -2,15 +2,14 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
 from pathlib import Path
 
-BACKEND_DIR = Path(__file__).resolve().parents[2]
+from devtools.live import BACKEND_DIR, http
+
 REPO_DIR = BACKEND_DIR.parent
 ENTRYPOINT = BACKEND_DIR / "entrypoint.sh"
 VENV_BIN = Path(sys.executable).parent
@@ -34,22 +33,6 @@ def process_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(url: str, *, headers: dict | None = None, timeout: float = 10):
-    """(status, headers, body) of a GET; HTTP errors are answers too."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
-
-
 def wait_for_http(url: str, *, process: subprocess.Popen, log: Path, limit: float = 120) -> None:
     """Poll until `url` answers; fail early if the server process ends first."""
     deadline = time.monotonic() + limit
@@ -57,7 +40,7 @@ def wait_for_http(url: str, *, process: subprocess.Popen, log: Path, limit: floa
         if process.poll() is not None:
             raise AssertionError(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
-            http_get(url, timeout=2)
+            http("GET", url, timeout=2)
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)

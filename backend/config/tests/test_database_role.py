@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tickets.tests.live import ThrowawayPostgres
+from devtools.live import ThrowawayPostgres
 
 from .support import BACKEND_DIR, REPO_DIR, process_env
 

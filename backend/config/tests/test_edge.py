@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tickets.tests.live import EDGE_CONFIG, NGINX, Gunicorn, Nginx, database_url, http
-from tickets.tests.markers import requires_postgresql
+from devtools.db import database_url
+from devtools.live import EDGE_CONFIG, NGINX, Gunicorn, Nginx, http
+from devtools.markers import requires_postgresql
 
 pytestmark = [
     pytest.mark.slow,

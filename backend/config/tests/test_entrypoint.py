@@ -7,7 +7,9 @@ import secrets
 import subprocess
 import urllib.request
 
-from .support import ENTRYPOINT, free_port, http_get, process_env, start, stop, wait_for_http, wait_for_text
+from devtools.live import free_port, http
+
+from .support import ENTRYPOINT, process_env, start, stop, wait_for_http, wait_for_text
 
 
 def run_entrypoint(*command: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
@@ -38,7 +40,7 @@ def test_entrypoint_migrates_and_serves_the_api_with_static_files(empty_postgres
     try:
         wait_for_http(f"{base}/api/tickets/", process=server, log=log)
 
-        status, headers, body = http_get(f"{base}/api/tickets/")
+        status, headers, body = http("GET", f"{base}/api/tickets/")
         assert status == 200 and json.loads(body) == []
         assert headers["Server"].startswith("gunicorn")
 
@@ -58,24 +60,24 @@ def test_entrypoint_migrates_and_serves_the_api_with_static_files(empty_postgres
         )
         with urllib.request.urlopen(create, timeout=10) as response:
             assert response.status == 201
-        assert json.loads(http_get(f"{base}/api/tickets/stats/")[2])["total_tickets"] == 1
+        assert json.loads(http("GET", f"{base}/api/tickets/stats/")[2])["total_tickets"] == 1
 
         # Static files with DEBUG=False: collected, hashed, compressed, served by WhiteNoise.
-        status, _, page = http_get(f"{base}/admin/login/")
+        status, _, page = http("GET", f"{base}/admin/login/")
         assert status == 200
         css = re.search(rb'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', page).group(1).decode()
-        status, headers, _ = http_get(base + css, headers={"Accept-Encoding": "gzip"})
+        status, headers, _ = http("GET", base + css, headers={"Accept-Encoding": "gzip"})
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
         assert headers["Content-Encoding"] == "gzip"
         assert "immutable" in headers["Cache-Control"]
 
-        status, _, docs = http_get(f"{base}/api/docs/")
+        status, _, docs = http("GET", f"{base}/api/docs/")
         assert status == 200
         scripts = re.findall(rb'src="(/static/[^"]+\.js)"', docs)
         assert scripts, "the API docs page loads its scripts from the API"
         for script in scripts:
-            assert http_get(base + script.decode())[0] == 200
+            assert http("GET", base + script.decode())[0] == 200
 
         output = log.read_text()
         assert "is ready" in output
@@ -101,7 +103,7 @@ def test_entrypoint_waits_for_a_database_that_starts_late(throwaway_postgres, tm
         throwaway_postgres.start()
 
         wait_for_http(f"http://127.0.0.1:{port}/api/tickets/", process=server, log=log)
-        assert http_get(f"http://127.0.0.1:{port}/api/tickets/")[0] == 200
+        assert http("GET", f"http://127.0.0.1:{port}/api/tickets/")[0] == 200
         assert "Applying tickets.0001_initial... OK" in log.read_text()
     finally:
         exit_code = stop(server)

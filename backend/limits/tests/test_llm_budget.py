@@ -8,12 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
+from triage.models import Suggestion
 
+from devtools.fake_llm import ScriptedAnswer
 from limits.models import LLMUsage
 from limits.selectors import llm_usage
 from limits.services import llm_budget_reserve
 from tickets import llm_service
-from tickets.tests.fake_llm import ScriptedAnswer
+from tickets.tests.test_classify import brief
 
 URL = "/api/tickets/classify/"
 FALLBACK_BODY = {
@@ -33,7 +35,10 @@ def test_beyond_the_daily_call_limit_classify_answers_the_defaults_at_once(api, 
 
     assert [a.json()["suggested_category"] for a in answers] == ["billing"] * 3
     assert [o.status_code for o in over] == [200] * 5
-    assert all(o.json() == FALLBACK_BODY for o in over), "the brief's fallback body, nothing added"
+    assert all(brief(o) == FALLBACK_BODY for o in over), "the brief's fallback body"
+    assert {o.json()["source"] for o in over} == {"default"}
+    # The triage statistics count them as budget fallbacks.
+    assert Suggestion.objects.filter(fallback_reason="budget").count() == 5
     assert len(fake_llm.requests) == 3, "no call past the budget reaches the LLM"
     assert elapsed < 1.0, f"budget fallbacks took {elapsed:.2f}s for 5"
     assert llm_usage()["calls"] == 3
@@ -43,12 +48,14 @@ def test_beyond_the_daily_call_limit_classify_answers_the_defaults_at_once(api, 
 @pytest.mark.django_db
 def test_beyond_the_daily_token_limit_classify_answers_the_defaults(fake_llm, settings):
     settings.CLASSIFY_DAILY_LIMIT = 0  # no call limit: the tokens decide
-    settings.CLASSIFY_DAILY_TOKEN_LIMIT = 4  # the fake LLM reports 2 tokens per call
-    results = [llm_service.classify_description(description=f"Login fails {i}") for i in range(4)]
+    first = llm_service.classify_description(description="Login fails 0")
+    # Room for one more call of the same size, not for a third.
+    settings.CLASSIFY_DAILY_TOKEN_LIMIT = 2 * first.total_tokens - 1
+    results = [first] + [llm_service.classify_description(description=f"Login fails {i}") for i in (1, 2, 3)]
 
-    assert [r.fallback_reason for r in results] == [None, None, "budget", "budget"]
+    assert [r.fallback_reason for r in results] == ["", "", "budget", "budget"]
     assert len(fake_llm.requests) == 2
-    assert llm_usage()["tokens"] == 4
+    assert llm_usage()["tokens"] == first.total_tokens + results[1].total_tokens
 
 
 @pytest.mark.django_db
@@ -57,7 +64,11 @@ def test_cached_answers_cost_nothing_from_the_budget(fake_llm, settings):
     first = llm_service.classify_description(description="Refund please")
     again = [llm_service.classify_description(description="Refund please") for _ in range(3)]
 
-    assert first.fallback_reason is None and all(a == first for a in again)
+    labels = (first.category, first.priority, first.fallback_reason)
+    assert first.fallback_reason == "" and all(
+        (a.category, a.priority, a.fallback_reason) == labels for a in again
+    )
+    assert all(a.cached for a in again)
     assert llm_usage()["calls"] == 1
 
 
@@ -102,7 +113,7 @@ def test_calls_beyond_the_in_flight_cap_fall_back_at_once_instead_of_queueing(
 
     reasons = sorted(str(reason) for reason, _ in results)
     busy_times = [elapsed for reason, elapsed in results if reason == "busy"]
-    assert reasons == ["None", "None", "busy", "busy", "busy", "busy"]
+    assert reasons == ["", "", "busy", "busy", "busy", "busy"]
     assert max(busy_times) < 0.5, f"a busy fallback waited {max(busy_times):.2f}s"
     assert len(fake_llm.requests) == 2
     assert llm_service._in_flight.count == 0

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.timezone import override as timezone_override
 from rest_framework.renderers import JSONRenderer
 
+from devtools.markers import requires_postgresql
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import _counted_counts, ticket_list, ticket_stats
@@ -21,10 +22,6 @@ from tickets.services import ticket_create
 from .factories import make_ticket
 
 pytestmark = pytest.mark.django_db
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the tally and trigram indexes exist on PostgreSQL only"
-)
 
 
 @pytest.fixture
@@ -120,7 +117,7 @@ def test_stats_equal_a_full_count_after_every_kind_of_write(api):
     assert ticket_stats()["total_tickets"] == 2
 
 
-@postgresql_only
+@requires_postgresql
 def test_stats_stay_exact_through_raw_sql_copy_and_truncate():
     make_ticket(category="general", priority="medium")
     with connection.cursor() as cursor:
@@ -153,7 +150,7 @@ def _plan(queryset) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-@postgresql_only
+@requires_postgresql
 def test_search_of_three_or_more_characters_uses_both_trigram_indexes():
     make_ticket(title="Printer offline", description="The printer is offline")
     plan = _plan(TicketFilter({"search": "printer"}, queryset=ticket_list()).qs.order_by())

@@ -12,9 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, PG_BIN, Gunicorn, ThrowawayPostgres, database_url, http
-from .markers import requires_postgresql
+from devtools.db import database_url
+from devtools.fake_llm import FakeLLM, ScriptedAnswer
+from devtools.live import BACKEND_DIR, Gunicorn, ThrowawayPostgres, http
+from devtools.markers import requires_postgresql, requires_postgresql_binaries
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -105,7 +106,10 @@ def test_a_failing_llm_gives_the_fallback_in_time_while_other_endpoints_answer(
         f"\nLLM {fault}: classify fell back in {result['elapsed']:.2f}s "
         f"(OPENAI_TIMEOUT={LLM_TIMEOUT:g}); {len(others)} list/stats requests meanwhile, slowest {slowest * 1000:.0f} ms"
     )
-    assert status == 200 and json.loads(body) == FALLBACK
+    assert (
+        status == 200
+        and {k: v for k, v in json.loads(body).items() if k not in {"suggestion_id", "source"}} == FALLBACK
+    )
     assert result["elapsed"] < LLM_TIMEOUT + 3.0
     assert others and all(status == 200 for _, status, _, _ in others)
     if fault == "hangs":
@@ -152,9 +156,7 @@ def test_concurrent_patches_leave_the_ticket_in_one_submitted_state(live_api):
     assert set(statuses) == {200}
 
 
-@pytest.mark.skipif(
-    not (PG_BIN / "initdb").exists(), reason="PostgreSQL server binaries not found (set PG_BIN)"
-)
+@requires_postgresql_binaries
 def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
     with ThrowawayPostgres() as pg:
         url = pg.url

@@ -13,11 +13,11 @@ from http.client import HTTPConnection
 import pytest
 from django.db import connection
 
+from devtools.db import database_url
+from devtools.fake_llm import FakeLLM, ScriptedAnswer
+from devtools.live import BACKEND_DIR, Gunicorn, http
+from devtools.markers import requires_postgresql
 from tickets import llm_service
-
-from .fake_llm import FakeLLM, ScriptedAnswer
-from .live import BACKEND_DIR, Gunicorn, database_url, http
-from .markers import requires_postgresql
 
 OPENAI_KEY = "sk-proj-LiveHardeningKey-0123456789abcdef"
 SECRET_KEY = "hardening-secret-key-that-must-never-leak-0123456789abcdefghij"
@@ -254,7 +254,13 @@ def test_twenty_injection_attempts_reach_the_llm_only_as_delimited_data(api, fak
     for text in INJECTIONS:
         response = api.post("/api/tickets/classify/", {"description": text}, format="json")
         assert response.status_code == 200
-        assert set(response.json()) <= {"suggested_category", "suggested_priority", "note"}
+        assert set(response.json()) <= {
+            "suggested_category",
+            "suggested_priority",
+            "note",
+            "suggestion_id",
+            "source",
+        }
 
     assert len(fake_llm.requests) == 20
     for text, sent in zip(INJECTIONS, fake_llm.requests, strict=True):

@@ -4,7 +4,7 @@ It speaks just enough of `POST /v1/chat/completions` for the real openai SDK.
 By default it classifies by keywords, deterministically. Tests can script the
 next answers (status, body, delay, headers) and read back every request body.
 
-Run standalone:  python tickets/tests/fake_llm.py --port 8090 [--delay 0.5] [--fail-rate 0.05]
+Run standalone, from backend/:  python -m devtools.fake_llm --port 8090 [--delay 0.5] [--fail-rate 0.05]
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ def completion_body(content: str, model: str = "fake-model") -> dict:
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+
+
+def estimated_usage(body: dict, content: str) -> dict:
+    """Token counts as a real server reports them, estimated at 4 characters a token."""
+    sent = sum(len(str(m.get("content", ""))) for m in body.get("messages") or [] if isinstance(m, dict))
+    prompt, completion = max(1, sent // 4), max(1, len(content) // 4)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 @dataclass
@@ -155,13 +162,16 @@ class FakeLLM:
                         user = next(
                             (
                                 m.get("content", "")
-                                for m in body.get("messages", [])
+                                # The last user turn is the ticket; earlier ones are examples.
+                                for m in reversed(body.get("messages") or [])
                                 if m.get("role") == "user"
                             ),
                             "",
                         )
                         content = json.dumps(classify_by_keywords(str(user)))
-                    payload = json.dumps(completion_body(content, body.get("model", "fake-model"))).encode()
+                    reply = completion_body(content, body.get("model", "fake-model"))
+                    reply["usage"] = estimated_usage(body, content)
+                    payload = json.dumps(reply).encode()
                 self._send(answer.status, payload, answer.headers)
 
             def _send(self, status, payload, headers):

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-BACKEND_DIR = Path(__file__).resolve().parents[2]
+BACKEND_DIR = Path(__file__).resolve().parents[1]
 EDGE_CONFIG = BACKEND_DIR.parent / "edge" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -26,15 +26,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url(settings_dict: dict) -> str:
-    """A DATABASE_URL for the database a Django connection uses (the test database)."""
-    user = settings_dict.get("USER") or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgresql://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
 def http(method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 30):
@@ -116,11 +107,6 @@ class Gunicorn:
         if self._final_log is not None:
             return self._final_log
         return self.log_path.read_text(errors="replace")
-
-    def worker_pids(self) -> list[int]:
-        import psutil
-
-        return [child.pid for child in psutil.Process(self.process.pid).children()]
 
 
 class Nginx:
@@ -213,22 +199,35 @@ def _as_postgres_user(args: list[str]) -> list[str]:
 
 
 class ThrowawayPostgres:
-    """A PostgreSQL cluster of its own in a temporary directory, on a free port."""
+    """A PostgreSQL cluster of its own in a temporary directory, on a free port,
+    started and stopped by its user (never the shared server). Entering creates
+    it and, unless `start=False`, starts it; leaving removes it."""
 
-    def __init__(self):
+    def __init__(self, *, start: bool = True):
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="pg-throwaway-"))
         self.data = self.dir / "data"
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._start = start
 
     def __enter__(self) -> ThrowawayPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         try:
             self._run(
-                str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
             )
-            self.start()
+            if self._start:
+                self.start()
         except BaseException:
             self.__exit__()
             raise
@@ -257,4 +256,4 @@ class ThrowawayPostgres:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "fast", "-w")
 
     def _run(self, *args: str, check: bool = True) -> None:
-        subprocess.run(_as_postgres_user(list(args)), check=check, capture_output=True, timeout=60)
+        subprocess.run(_as_postgres_user(list(args)), check=check, capture_output=True, timeout=120)

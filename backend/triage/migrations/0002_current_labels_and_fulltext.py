@@ -1,0 +1,73 @@
+"""PostgreSQL only: a suggestion follows its ticket, and a full-text index.
+
+A row trigger copies a ticket's category and priority onto its suggestion
+whenever either changes, whatever the write path (the API, the admin, bulk
+updates, raw SQL), so triage statistics read the suggestions alone; deleting or
+truncating tickets clears the links (the link has no foreign-key constraint, so
+the tickets table carries no referential triggers). SQLite reads the ticket's
+labels through a join instead.
+
+`ticket_fulltext_idx` indexes the English text search vector of title and
+description: similar tickets are found through it (see triage/selectors.py).
+"""
+
+from django.db import migrations
+
+FULLTEXT_EXPRESSION = "to_tsvector('english'::regconfig, title || ' ' || description)"
+
+CREATE = f"""
+CREATE FUNCTION triage_follow_ticket_labels() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE triage_suggestion
+    SET current_category = NEW.category, current_priority = NEW.priority
+    WHERE ticket_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER triage_follow_ticket_labels AFTER UPDATE OF category, priority ON tickets_ticket
+    FOR EACH ROW
+    WHEN (OLD.category IS DISTINCT FROM NEW.category OR OLD.priority IS DISTINCT FROM NEW.priority)
+    EXECUTE FUNCTION triage_follow_ticket_labels();
+CREATE FUNCTION triage_unlink_deleted_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE triage_suggestion SET ticket_id = NULL WHERE ticket_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION triage_unlink_all_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE triage_suggestion SET ticket_id = NULL WHERE ticket_id IS NOT NULL;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER triage_unlink_deleted_tickets AFTER DELETE ON tickets_ticket
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION triage_unlink_deleted_tickets();
+CREATE TRIGGER triage_unlink_all_tickets AFTER TRUNCATE ON tickets_ticket
+    FOR EACH STATEMENT EXECUTE FUNCTION triage_unlink_all_tickets();
+CREATE INDEX IF NOT EXISTS ticket_fulltext_idx ON tickets_ticket USING gin ({FULLTEXT_EXPRESSION});
+"""
+
+DROP = """
+DROP INDEX IF EXISTS ticket_fulltext_idx;
+DROP TRIGGER IF EXISTS triage_follow_ticket_labels ON tickets_ticket;
+DROP TRIGGER IF EXISTS triage_unlink_deleted_tickets ON tickets_ticket;
+DROP TRIGGER IF EXISTS triage_unlink_all_tickets ON tickets_ticket;
+DROP FUNCTION IF EXISTS triage_unlink_deleted_tickets(), triage_unlink_all_tickets();
+DROP FUNCTION IF EXISTS triage_follow_ticket_labels();
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("triage", "0001_suggestion"), ("tickets", "0004_ticket_tally")]
+
+    operations = [migrations.RunPython(create, drop)]
