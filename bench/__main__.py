@@ -7,6 +7,7 @@ classify calls waiting on a slow fake LLM. Results: bench/results/*.json and *.m
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg2
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_PASSWORD = "bench agent passphrase 2024"
 
 
 def default_server() -> str:
@@ -97,6 +100,9 @@ class Context:
         self.patch_id = self.ids[0]
         self.patch_count = 0
         self.create_count = 0
+        # Set by sign_in: the bench agent and the headers of each kind of credentials.
+        self.agent_id = None
+        self.auth_headers: dict[str, dict] = {}
 
     def some_id(self) -> int:
         return self.rng.choice(self.ids)
@@ -115,7 +121,7 @@ def time_cases(port, conn, serial_conn, ctx, repeat, failures) -> list[dict]:
 
         def call(case=case):
             body = case.body() if case.body else None
-            return client.request(case.method, case.path(), body)
+            return client.request(case.method, case.path(), body, ctx.auth_headers.get(case.auth))
 
         api_ms, (status, payload) = load.timed(call, repeat)
         sql, params = case.raw_sql()
@@ -253,6 +259,82 @@ def orm_sql(params: dict) -> tuple[str, list]:
     return sql, list(sql_params)
 
 
+def sign_in(port: int, url: str, conn, ctx, *, new_agent: bool = True) -> None:
+    """An agent for the authenticated cases: a token from `manage.py
+    create_token`, a session from the API's own sign-in (CSRF token first), and
+    1% of the tickets assigned to them."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret",
+        "API_AUTH": "open",
+        "AGENT_PASSWORD": BENCH_PASSWORD,
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    if new_agent:
+        subprocess.run(
+            [*manage, "createagent", "bench-agent"], cwd=BACKEND, env=env, check=True, capture_output=True
+        )
+    key = subprocess.run(
+        [*manage, "create_token", "bench-agent", "--name", "bench"],
+        cwd=BACKEND,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    client.request("GET", "/api/auth/csrf/")
+    response = client.getresponse()
+    csrf_cookie = SimpleCookie("; ".join(response.headers.get_all("Set-Cookie")))["csrftoken"].value
+    csrf = json.loads(response.read())["csrf_token"]
+    body = json.dumps({"username": "bench-agent", "password": BENCH_PASSWORD})
+    headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": f"csrftoken={csrf_cookie}"}
+    client.request("POST", "/api/auth/login/", body=body, headers=headers)
+    response = client.getresponse()
+    signed_in = json.loads(response.read())
+    cookies = SimpleCookie()
+    for value in response.headers.get_all("Set-Cookie"):
+        cookies.load(value)
+    client.close()
+    ctx.agent_id = signed_in["id"]
+    ctx.auth_headers = {
+        "token": {"Authorization": f"Token {key}"},
+        "session": {
+            "Cookie": f"sessionid={cookies['sessionid'].value}; csrftoken={cookies['csrftoken'].value}",
+            "X-CSRFToken": signed_in["csrf_token"],
+        },
+    }
+    if new_agent:
+        run_sql(conn, "UPDATE tickets_ticket SET assignee_id = %s WHERE id %% 100 = 0", [ctx.agent_id])
+        run_sql(conn, "VACUUM ANALYZE tickets_ticket", [])
+
+
+def auth_overhead(port, ctx, repeat) -> dict:
+    """The first page without credentials, with a token and with a session,
+    taken in turns so that the machine's other work weighs on all three alike:
+    the medians' differences are what each kind of credentials costs."""
+    client = load.Client(port)
+    kinds = {"open": None, "token": ctx.auth_headers["token"], "session": ctx.auth_headers["session"]}
+    samples = {kind: [] for kind in kinds}
+    for _ in range(2):
+        for headers in kinds.values():
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+    for _ in range(repeat):
+        for kind, headers in kinds.items():
+            started = time.perf_counter()
+            client.request("GET", "/api/tickets/?page_size=50", headers=headers)
+            samples[kind].append((time.perf_counter() - started) * 1000)
+    client.close()
+    result = {kind: load.describe(ms) for kind, ms in samples.items()}
+    for kind in ("token", "session"):
+        result[kind]["added_ms"] = result[kind]["median_ms"] - result["open"]["median_ms"]
+    return result
+
+
 def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
     filters = "category=technical&priority=high&status=open"
     reads = [
@@ -313,7 +395,16 @@ def throughput(port, ctx, seconds, clients, classify_clients, failures) -> dict:
         "classify_clients": classify_clients,
         "error_causes": with_llm.error_causes,
     }
-    for phase in ("mixed", "mixed_with_slow_classify"):
+    # The same reads and writes with an agent's credentials on every request.
+    for phase, kind in (("mixed_token", "token"), ("mixed_session", "session")):
+        signed = load.run_load(port, [(clients, pick, ctx.auth_headers[kind])], seconds)
+        result[phase] = {
+            **signed.summary(),
+            "by_kind": signed.by_kind(),
+            "clients": clients,
+            "error_causes": signed.error_causes,
+        }
+    for phase in ("mixed", "mixed_with_slow_classify", "mixed_token", "mixed_session"):
         if result[phase]["errors"]:
             failures.append(
                 f"throughput {phase}: {result[phase]['errors']} errors {result[phase]['error_causes']}"
@@ -393,6 +484,9 @@ def main(argv=None) -> int:
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-not-secret",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Open, as the brief's API; a token or session sent is still
+            # checked, which is what the authenticated cases time.
+            "API_AUTH": "open",
             "LOG_LEVEL": "WARNING",
             "OPENAI_API_KEY": "sk-bench-fake",
             "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
@@ -416,10 +510,12 @@ def main(argv=None) -> int:
         conn = psycopg2.connect(url)
         conn.autocommit = True
         ctx = Context(conn, args.n)
+        sign_in(port, url, conn, ctx)
         check_stats(port, conn, failures)
         serial_conn = psycopg2.connect(url, options="-c max_parallel_workers_per_gather=0")
         serial_conn.autocommit = True
         rows = time_cases(port, conn, serial_conn, ctx, args.repeat, failures)
+        overhead = auth_overhead(port, ctx, max(args.repeat * 5, 10))
         serial_conn.close()
         check_stats(port, conn, failures)
         conn.autocommit = False
@@ -443,6 +539,7 @@ def main(argv=None) -> int:
             "migrate_seconds": migrate_s,
             "seeding": seeding,
             "cases": rows,
+            "auth_overhead": overhead,
             "unpaginated": unpaginated,
             "serializer_vs_fast_path": serializers,
             "throughput": load_result,

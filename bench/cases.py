@@ -32,6 +32,8 @@ class Case:
     list_params: dict | None = None
     # At most this many timed runs of the raw SQL (a slow alternative).
     raw_repeat: int | None = None
+    # "token" or "session": the request carries an agent's credentials.
+    auth: str | None = None
 
 
 def cursor_token(created_at, pk) -> str:
@@ -85,6 +87,30 @@ def build_cases(ctx) -> list[Case]:
             lambda: "/api/tickets/?page_size=50",
             lambda: page_sql(),
             goal="<= 25 ms",
+        ),
+        Case(
+            "first page, token",
+            "GET",
+            lambda: "/api/tickets/?page_size=50",
+            lambda: page_sql(),
+            goal="<= first page + 1 ms",
+            auth="token",
+        ),
+        Case(
+            "first page, session",
+            "GET",
+            lambda: "/api/tickets/?page_size=50",
+            lambda: page_sql(),
+            goal="<= first page + 1 ms",
+            auth="session",
+        ),
+        Case(
+            "assigned to me (token)",
+            "GET",
+            lambda: "/api/tickets/?page_size=50&assignee=me",
+            lambda: page_sql("assignee_id = %s", [ctx.agent_id]),
+            goal="<= 40 ms",
+            auth="token",
         ),
         Case(
             "filtered page (category+priority+status)",

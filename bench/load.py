@@ -18,9 +18,9 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
 
-    def request(self, method: str, path: str, body=None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body=None, headers: dict | None = None) -> tuple[int, bytes]:
         payload = json.dumps(body).encode() if body is not None else None
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **(headers or {})}
         if payload is not None:
             headers["Content-Type"] = "application/json"
         try:
@@ -88,9 +88,11 @@ class LoadResult:
         }
 
 
-async def _send(reader, writer, method: str, path: str, body: bytes | None) -> tuple[int, bytes, bool]:
+async def _send(
+    reader, writer, method: str, path: str, body: bytes | None, extra_head: str = ""
+) -> tuple[int, bytes, bool]:
     """Status, body, and whether the server will close the connection after it."""
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n{extra_head}"
     if body is not None:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     writer.write(head.encode() + b"\r\n" + (body or b""))
@@ -121,7 +123,8 @@ async def _send(reader, writer, method: str, path: str, body: bytes | None) -> t
     return status, payload, close
 
 
-async def _client(port, pick, deadline, result: LoadResult, rng: random.Random):
+async def _client(port, pick, deadline, result: LoadResult, rng: random.Random, headers: dict):
+    extra_head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     reader = writer = None
     while time.perf_counter() < deadline:
         kind, method, path, body = pick(rng)
@@ -129,7 +132,7 @@ async def _client(port, pick, deadline, result: LoadResult, rng: random.Random):
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             started = time.perf_counter()
-            status, _, close = await _send(reader, writer, method, path, body)
+            status, _, close = await _send(reader, writer, method, path, body, extra_head)
             elapsed = (time.perf_counter() - started) * 1000
             if close:  # e.g. a worker recycled after max_requests: a complete answer, then reconnect
                 writer.close()
@@ -151,17 +154,19 @@ async def _client(port, pick, deadline, result: LoadResult, rng: random.Random):
 
 
 def run_load(port: int, clients: list, seconds: float) -> LoadResult:
-    """clients: [(count, pick)] where pick(rng) -> (kind, method, path, body bytes or None)."""
+    """clients: [(count, pick)] or [(count, pick, headers)] where pick(rng) ->
+    (kind, method, path, body bytes or None); headers go with every request."""
 
     async def main():
         deadline = time.perf_counter() + seconds
         result = LoadResult(seconds=seconds)
         tasks = []
         seed = 0
-        for count, pick in clients:
+        for count, pick, *rest in clients:
+            headers = rest[0] if rest else {}
             for _ in range(count):
                 seed += 1
-                tasks.append(_client(port, pick, deadline, result, random.Random(seed)))
+                tasks.append(_client(port, pick, deadline, result, random.Random(seed), headers))
         started = time.perf_counter()
         await asyncio.gather(*tasks)
         result.seconds = time.perf_counter() - started

@@ -215,6 +215,8 @@ def main() -> int:
         )
         server_env = {
             "DATABASE_URL": db_url,
+            # The brief's API: the simulated clients do not sign in.
+            "API_AUTH": "open",
             "OPENAI_API_KEY": "sk-load-test-key",
             "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
             "OPENAI_TIMEOUT": "5",

@@ -37,11 +37,20 @@ CLOSED_OBJECTS = (
     "PatchedTicketRequest",
     "TicketOffsetPage",
     "TicketCursorPage",
+    "LoginRequest",
+    "TokenCreateRequest",
+    "AgentCreateRequest",
+    "PatchedAgentUpdateRequest",
 )
 
 COMMON_RESPONSES = {
     "503": ("The database is unavailable; retry after the Retry-After seconds.", ERROR),
 }
+# Operations that take credentials: without valid ones (API_AUTH=required, or
+# a bad token in any mode) they answer 401; a session without the CSRF token
+# cannot change anything (403).
+AUTH_RESPONSES = {"401": ("No valid credentials (see API_AUTH).", DETAIL)}
+UNSAFE_AUTH_RESPONSES = {"403": ("Not allowed, or a session request without its CSRF token.", DETAIL)}
 BODY_RESPONSES = {
     "400": ("The body is not valid JSON or not the expected shape.", DETAIL),
     "413": ("The request body is over the size limit.", ERROR),
@@ -66,11 +75,15 @@ def document_common_responses(result, generator, request, public):
             schemas[name]["additionalProperties"] = False
 
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
             extra = dict(COMMON_RESPONSES)
             if "requestBody" in operation:
                 extra.update(BODY_RESPONSES)
+            if operation.get("security") != [{}] and operation.get("security"):
+                extra.update(AUTH_RESPONSES)
+                if method in ("post", "put", "patch", "delete"):
+                    extra.update(UNSAFE_AUTH_RESPONSES)
             for status, (description, schema) in extra.items():
                 responses.setdefault(status, _json(description, schema))
     return result

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
+    "accounts",
     "tickets",
     "limits",
     "triage",
@@ -143,6 +145,15 @@ CACHES = {
     },
 }
 
+# Agents are Django users. Argon2 hashes new passwords; the others still
+# verify passwords hashed before (and are upgraded on the next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,6 +187,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+# The app on another port (or subdomain) signs in with a session cookie, so
+# it sends credentials; only the origins above may read the answers.
+CORS_ALLOW_CREDENTIALS = True
+
+# Who may use the API. `open`: everyone, as the brief shows (no sign-in).
+# `required`: agents only, by session or token. Unset: closed in production.
+API_AUTH = env_str("API_AUTH", "open" if DEBUG else "required").lower()
+if API_AUTH not in {"open", "required"}:
+    raise ImproperlyConfigured(f"API_AUTH must be 'open' or 'required', got {API_AUTH!r}")
+# With API_AUTH=required, still let anonymous clients create tickets and call
+# classify (a customer-facing form); everything else needs an agent.
+PUBLIC_SUBMISSION = env_bool("PUBLIC_SUBMISSION", False)
+# How long a worker reuses a token's or a session's lookup: revoking a token,
+# signing out or deactivating an agent takes effect in every worker within
+# this many seconds (0: look them up on every request).
+AUTH_CACHE_SECONDS = env_number("AUTH_CACHE_SECONDS", 5.0, float)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its default token table even though
+# accounts.ApiToken replaces it; without them no such table exists.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": None}
+
+# Session and CSRF cookies: HttpOnly session, SameSite=Lax, Secure in
+# production (SESSION_COOKIE_SECURE below). The app reads the CSRF token from
+# the sign-in answer or GET /api/auth/csrf/, not from the cookie.
+SESSION_COOKIE_AGE = env_number("SESSION_COOKIE_AGE", 12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 # How many proxies sit in front of the API. 0 means the peer address is the
 # client, so a forged X-Forwarded-For cannot dodge the classify throttle.
@@ -188,8 +228,11 @@ REST_FRAMEWORK = {
         else ["rest_framework.renderers.JSONRenderer"]
     ),
     "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ApiAccess"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -198,6 +241,8 @@ REST_FRAMEWORK = {
         "classify": env_str("CLASSIFY_RATE", "60/minute"),
         "ticket_write": env_str("TICKET_WRITE_RATE", "120/minute"),
         "admin_sign_in": env_str("ADMIN_SIGN_IN_RATE", "10/minute"),
+        # Sign-in attempts, counted per client address and per username.
+        "login": env_str("LOGIN_RATE", "10/minute"),
     },
     "NUM_PROXIES": NUM_PROXIES,
 }

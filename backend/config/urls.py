@@ -9,6 +9,7 @@ urlpatterns = [
     # Before the tickets' routes, so that tickets/similar/ is not read as a ticket id.
     path("api/", include("triage.urls")),
     path("api/", include("tickets.urls")),
+    path("api/", include("accounts.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -22,9 +22,27 @@ class TicketFilter(django_filters.FilterSet):
         f"(at most {SEARCH_MAX_WORDS} different words); % and _ are taken literally.",
     )
 
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        max_length=20,
+        help_text="`me` (the signed-in agent), `none` (unassigned) or an agent's id.",
+    )
+
     class Meta:
         model = Ticket
-        fields = ["category", "priority", "status", "search"]
+        fields = ["category", "priority", "status", "search", "assignee"]
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            if user is None or not user.is_authenticated:
+                raise ValidationError({"assignee": ['Sign in to use "me", or give an agent\'s id.']})
+            return queryset.filter(assignee_id=user.pk)
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            return queryset.filter(assignee_id=int(value))
+        raise ValidationError({"assignee": ['Give "me", "none" or an agent\'s id.']})
 
     def filter_search(self, queryset, name, value):
         terms = search_terms(value)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -41,6 +42,16 @@ class Ticket(models.Model):
     # Set by the server; a default rather than auto_now_add so that imports and
     # demo data can carry their real creation time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The agent working on it. No index of its own: ticket_assignee_created_idx
+    # starts with this column, so it also serves the foreign key's lookups.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        db_index=False,
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -53,6 +64,7 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_created_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="ticket_category_created_idx"),
             models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created_idx"),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_assignee_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

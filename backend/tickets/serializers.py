@@ -5,6 +5,7 @@ from functools import cache
 from itertools import islice
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import QuerySet
@@ -64,8 +65,37 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+class AssigneeField(serializers.PrimaryKeyRelatedField):
+    """An active agent's id, or null for nobody."""
+
+    default_error_messages = {
+        "does_not_exist": "No active agent has the id {pk_value}.",
+        "incorrect_type": "Give an agent's id (a number) or null.",
+    }
+
+    def get_queryset(self):
+        return get_user_model().objects.filter(is_active=True)
+
+    def to_internal_value(self, data):
+        # Only a JSON integer: DRF would also take "5", 5.0, true (as 1) and "" (as null).
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):  # before DRF reads "" as null
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
+
+
 class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A support ticket. Requests may carry only the writable fields."""
+
+    assignee = AssigneeField(
+        required=False,
+        allow_null=True,
+        help_text="The id of the agent working on it (GET /api/agents/), or null.",
+    )
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -75,7 +105,7 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = ["id", "title", "description", "category", "priority", "status", "created_at"]
+        fields = ["id", "title", "description", "category", "priority", "status", "created_at", "assignee"]
         read_only_fields = ["id", "created_at"]
         # Whitespace is trimmed, so a value must hold something else; the
         # validator never fails after trimming but tells the schema so (`pattern`).

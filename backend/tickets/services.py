@@ -7,15 +7,24 @@ from .models import Ticket
 
 @transaction.atomic
 def ticket_create(
-    *, title: str, description: str, category: str, priority: str, status: str | None = None
+    *,
+    title: str,
+    description: str,
+    category: str,
+    priority: str,
+    status: str | None = None,
+    assignee=None,
 ) -> Ticket:
-    ticket = Ticket(title=title, description=description, category=category, priority=priority)
+    ticket = Ticket(
+        title=title, description=description, category=category, priority=priority, assignee=assignee
+    )
     if status:
         ticket.status = status
     # Choices are checked field by field here and by the table's CHECK
     # constraints on insert; re-checking the constraints in Python would cost
     # one query each.
-    ticket.full_clean(exclude=["created_at"], validate_constraints=False)
+    # The assignee was checked by the caller (an active agent).
+    ticket.full_clean(exclude=["created_at", "assignee"], validate_constraints=False)
     ticket.save(force_insert=True)
     return ticket
 

@@ -43,7 +43,17 @@ from .serializers import (
 from .services import ticket_update
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
-LIST_PARAMETERS = ("category", "priority", "status", "search", "limit", "offset", "page_size", "cursor")
+LIST_PARAMETERS = (
+    "category",
+    "priority",
+    "status",
+    "search",
+    "assignee",
+    "limit",
+    "offset",
+    "page_size",
+    "cursor",
+)
 
 VALIDATION_ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -83,7 +93,12 @@ FILTER_PARAMETERS = [
         {"type": "string", "maxLength": SEARCH_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
         description="Case-insensitive text in the title or description. Every word must match "
         f"(at most {SEARCH_MAX_WORDS} different words); % and _ are taken literally.",
-    )
+    ),
+    OpenApiParameter(
+        "assignee",
+        {"type": "string", "maxLength": 20, "pattern": "^(me|none|[0-9]{1,18})?$"},
+        description="`me` (the signed-in agent), `none` (unassigned) or an agent's id; empty means any.",
+    ),
 ]
 POSITIVE_INT = {"type": "integer", "minimum": 1}
 PAGING_PARAMETERS = [

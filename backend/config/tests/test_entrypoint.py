@@ -22,6 +22,8 @@ def production_env(database_url: str, port: int) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "DEBUG": "False",
+        # Production is closed by default; these tests call the API without credentials.
+        "API_AUTH": "open",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PORT": str(port),

@@ -94,3 +94,25 @@ def test_empty_variables_fall_back_to_their_defaults():
     )
 
     assert result.stdout.split() == ["gpt-4o", "60/minute", "10.0"], result.stderr
+
+
+@pytest.mark.parametrize(
+    "debug, api_auth, expected",
+    [
+        ("False", None, "required"),
+        ("False", "", "required"),
+        ("True", None, "open"),
+        ("False", "OPEN", "open"),
+    ],
+)
+def test_the_api_is_closed_in_production_unless_opened_on_purpose(debug, api_auth, expected):
+    code = "from django.conf import settings as s; print(s.API_AUTH)"
+    env = production(DEBUG=debug, API_AUTH=api_auth)
+    result = manage("shell", "--no-imports", "-c", code, **env)
+    assert result.stdout.split() == [expected], result.stderr
+
+
+def test_an_unknown_api_auth_mode_refuses_to_start():
+    result = manage("check", **production(API_AUTH="maybe"))
+    assert result.returncode != 0
+    assert "API_AUTH must be 'open' or 'required'" in result.stderr

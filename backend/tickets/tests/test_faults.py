@@ -47,6 +47,7 @@ def fake_llm_live():
 def live_api(fake_llm_live):
     env = {
         "DATABASE_URL": database_url(connection.settings_dict),
+        "API_AUTH": "open",
         "OPENAI_API_KEY": "sk-live-fault-key-987654321",
         "OPENAI_BASE_URL": fake_llm_live.base_url,
         "OPENAI_TIMEOUT": str(LLM_TIMEOUT),
@@ -167,7 +168,7 @@ def test_database_stop_gives_json_503_and_the_api_recovers_without_a_restart():
             capture_output=True,
             env={**os.environ, "DATABASE_URL": url},
         )
-        env = {"DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "2", "OPENAI_API_KEY": ""}
+        env = {"DATABASE_URL": url, "API_AUTH": "open", "DATABASE_CONNECT_TIMEOUT": "2", "OPENAI_API_KEY": ""}
         with Gunicorn(env, workers=2, threads=4) as server:
             log, stop = [], threading.Event()
 

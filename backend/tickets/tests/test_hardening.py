@@ -53,6 +53,7 @@ def live_env(fake, **overrides):
     return {
         "DATABASE_URL": database_url(connection.settings_dict),
         "SECRET_KEY": SECRET_KEY,
+        "API_AUTH": "open",
         "OPENAI_API_KEY": OPENAI_KEY,
         "OPENAI_BASE_URL": fake.base_url,
         "OPENAI_TIMEOUT": "2",
