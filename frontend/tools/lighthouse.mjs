@@ -13,6 +13,9 @@ const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PATHS = (process.env.LIGHTHOUSE_PATHS || '/,/tickets/1').split(',');
 const SEED = Number(process.env.LIGHTHOUSE_SEED ?? 30);
+// Each page is measured RUNS times and the run with the median performance score is kept,
+// so one slow moment on a shared machine does not decide the figures.
+const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 3));
 
 const samples = [
   ['billing', 'high', 'Charged twice for the annual plan', 'My card shows two charges for the same invoice.'],
@@ -43,18 +46,26 @@ mkdirSync(outDir, { recursive: true });
 const rows = [];
 try {
   for (const path of PATHS) {
-    const result = await lighthouse(`${BASE_URL}${path}`, {
-      port: chrome.port,
-      output: 'html',
-      logLevel: 'error',
-      onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
-    });
+    const results = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      results.push(
+        await lighthouse(`${BASE_URL}${path}`, {
+          port: chrome.port,
+          output: 'html',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+        }),
+      );
+    }
+    results.sort((a, b) => a.lhr.categories.performance.score - b.lhr.categories.performance.score);
+    const result = results[Math.floor(results.length / 2)];
     const { categories, audits } = result.lhr;
     const name = path === '/' ? 'queue' : path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
     writeFileSync(`${outDir}/${name}.html`, result.report);
     const score = (key) => Math.round(categories[key].score * 100);
     rows.push({
       path,
+      runs: results.map((r) => Math.round(r.lhr.categories.performance.score * 100)).join('/'),
       performance: score('performance'),
       accessibility: score('accessibility'),
       'best-practices': score('best-practices'),
