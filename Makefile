@@ -8,8 +8,8 @@ BACKEND_STAMP := $(VENV)/.installed
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
-	bench bench-smoke smoke-run frontend-image-test load load-smoke audit lock lint format \
-	eval-triage eval-triage-smoke lighthouse
+	bench bench-smoke bench-migrations backend-test-pgbouncer smoke-run frontend-image-test load load-smoke \
+	audit lock lint format eval-triage eval-triage-smoke backup restore load-streams lighthouse
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -19,9 +19,12 @@ help:
 	@echo "make bench N=1000000   time every endpoint against raw SQL on N seeded tickets"
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
 	@echo "make eval-triage   score the configured LLM, the similar classifier and the defaults"
+	@echo "make load-streams   500 open event streams beside the mixed load (STREAMS, N)"
 	@echo "make lighthouse   Lighthouse scores of the built app (mobile preset)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
+	@echo "make backup            a consistent dump of the database to backups/"
+	@echo "make restore FILE=...  restore a dump into an empty database (FORCE=1 replaces a non-empty one)"
 
 $(BACKEND_STAMP): backend/requirements.txt backend/requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +83,17 @@ N ?= 100000
 bench: $(BACKEND_STAMP)
 	$(PY) -m bench --n $(N) $(BENCH_ARGS)
 
+# Migrations under load: a database built and served by an older commit's code
+# (default: the last one before any migration past tickets 0004), N tickets, the
+# mixed load, then this checkout's migrations; failed requests and lock waits.
+bench-migrations: $(BACKEND_STAMP)
+	$(PY) -m bench.migrations --n $(N) $(BENCH_ARGS)
+
+# The backend's live-server tests with a PgBouncer (transaction pooling) of their own in front.
+backend-test-pgbouncer: $(BACKEND_STAMP)
+	cd backend && LIVE_THROUGH_PGBOUNCER=1 ../$(PY) -m pytest tickets/tests/test_faults.py \
+		tickets/tests/test_hardening.py tickets/tests/test_pgbouncer.py tickets/tests/test_rolling_restart.py
+
 # The benchmark at a small N: checks that it runs and that every fast path
 # answers as the raw SQL does. It prints figures but asserts no timing.
 bench-smoke: $(BACKEND_STAMP)
@@ -118,6 +132,12 @@ load: $(BACKEND_STAMP)
 load-smoke: $(BACKEND_STAMP)
 	$(PY) loadtest/run.py --users 20 --duration 30s
 
+# 500 open event streams beside the mixed load: p99 with and without them, memory
+# per stream, delivery time of an event to every stream. Its own database.
+STREAMS ?= 500
+load-streams: $(BACKEND_STAMP)
+	$(PY) loadtest/streams.py --n $(N) --streams $(STREAMS) --seconds 15
+
 # Known vulnerabilities in the pinned backend requirements and the frontend's runtime packages.
 audit: $(BACKEND_STAMP)
 	$(PY) -m pip install --quiet pip-audit==2.10.1
@@ -135,3 +155,12 @@ lock:
 	$(PY) -m pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+# Backup and restore of the database in DATABASE_URL (DATABASE_DIRECT_URL when set):
+# pg_dump custom format or SQLite's online backup, to backups/<name>-<UTC time>.
+backup: $(BACKEND_STAMP)
+	cd backend && ../$(PY) manage.py backup_database --directory ../backups
+
+restore: $(BACKEND_STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [FORCE=1]"; exit 2; }
+	cd backend && ../$(PY) manage.py restore_database "$(abspath $(FILE))" $(if $(FORCE),--force)

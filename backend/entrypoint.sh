@@ -5,6 +5,7 @@
 #
 #   DB_WAIT_SECONDS   how long to wait for the database (default 60)
 #   SKIP_MIGRATE=1    do not migrate (e.g. when a release job owns migrations)
+#   DATABASE_DIRECT_URL  where migrations connect when DATABASE_URL is a pooler
 #   SKIP_COLLECTSTATIC=1
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,7 +64,9 @@ print(f"entrypoint: database {connection.vendor} at {where} is ready")
 PY
 
 if [ "${SKIP_MIGRATE:-0}" != "1" ]; then
-  "$PYTHON" manage.py migrate --noinput
+  # Migrations take locks and build indexes concurrently: give them a session of
+  # their own, not PgBouncer's transaction pooling (DATABASE_DIRECT_URL when set).
+  DATABASE_URL="${DATABASE_DIRECT_URL:-${DATABASE_URL:-}}" "$PYTHON" manage.py migrate --noinput
 fi
 if [ "${SKIP_COLLECTSTATIC:-0}" != "1" ]; then
   "$PYTHON" manage.py collectstatic --noinput --verbosity 0

@@ -34,13 +34,17 @@ class Client:
         return response.status, response.read()
 
     def stream(self, path: str) -> tuple[int, int, bytes, bytes]:
-        """Read a large body in pieces without keeping it: status, bytes, head, tail."""
+        """Read a large body in pieces without keeping it: status, bytes, head, tail.
+        `first_byte_ms` holds the time from sending the request to the body's first bytes."""
         self.conn.close()  # a fresh connection: the last one may have idled out
+        started = time.perf_counter()
         self.conn.request("GET", path, headers={"Accept": "application/json"})
         response = self.conn.getresponse()
         size, head, tail = 0, b"", b""
-        while chunk := response.read(1 << 20):
+        self.first_byte_ms = None
+        while chunk := response.read1(1 << 20):
             if not head:
+                self.first_byte_ms = (time.perf_counter() - started) * 1000
                 head = chunk[:200]
             tail = (tail + chunk)[-200:]
             size += len(chunk)
@@ -123,10 +127,10 @@ async def _send(
     return status, payload, close
 
 
-async def _client(port, pick, deadline, result: LoadResult, rng: random.Random, headers: dict):
+async def _client(port, pick, deadline, result: LoadResult, rng: random.Random, headers: dict, stop=None):
     extra_head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     reader = writer = None
-    while time.perf_counter() < deadline:
+    while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
         kind, method, path, body = pick(rng)
         try:
             if writer is None:
@@ -153,9 +157,10 @@ async def _client(port, pick, deadline, result: LoadResult, rng: random.Random, 
         writer.close()
 
 
-def run_load(port: int, clients: list, seconds: float) -> LoadResult:
+def run_load(port: int, clients: list, seconds: float, stop=None) -> LoadResult:
     """clients: [(count, pick)] or [(count, pick, headers)] where pick(rng) ->
-    (kind, method, path, body bytes or None); headers go with every request."""
+    (kind, method, path, body bytes or None); headers go with every request.
+    It runs for `seconds`, or until the threading.Event `stop` is set."""
 
     async def main():
         deadline = time.perf_counter() + seconds
@@ -166,7 +171,7 @@ def run_load(port: int, clients: list, seconds: float) -> LoadResult:
             headers = rest[0] if rest else {}
             for _ in range(count):
                 seed += 1
-                tasks.append(_client(port, pick, deadline, result, random.Random(seed), headers))
+                tasks.append(_client(port, pick, deadline, result, random.Random(seed), headers, stop))
         started = time.perf_counter()
         await asyncio.gather(*tasks)
         result.seconds = time.perf_counter() - started

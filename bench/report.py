@@ -10,6 +10,8 @@ def _goal_met(row, rows_by_name) -> str:
     if goal == "<= first page + 1 ms":
         first = rows_by_name["first page (cursor, 50)"]["api"]["median_ms"]
         return "met" if median <= first + 1 else "missed"
+    if row.get("stopped_by_statement_timeout"):
+        return "503 at DB_STATEMENT_TIMEOUT"
     if goal.startswith("<= ") and goal.endswith(" ms"):
         return "met" if median <= float(goal[3:-3]) else "missed"
     if goal == "<= 1.5x first page":
@@ -26,10 +28,11 @@ def markdown(result: dict) -> str:
     lines = [
         f"## N = {result['n']:,} ({result['when']}, {result['machine']['cpus']} CPUs, {result['server']})",
         "",
-        f"Seeded {result['n']:,} tickets in {seeding['total_seconds']:.1f} s "
+        f"Seeded {result['n']:,} tickets, {seeding.get('history_rows', 0):,} history entries and "
+        f"{seeding.get('comment_rows', 0):,} comments in {seeding['total_seconds']:.1f} s "
         f"({seeding['rows_per_second']:,.0f} rows/s: insert {seeding['insert_seconds']:.1f} s, "
         f"indexes {seeding['index_seconds']:.1f} s, vacuum+analyze {seeding['vacuum_seconds']:.1f} s); "
-        f"table with indexes {seeding['table_size']}.",
+        f"tables with indexes: {seeding['table_size']}.",
         "",
         "Suggestions: {suggestions:,} over the last {days} days ({last_30_days:,} in the last 30), "
         "{linked:,} linked to tickets.".format(**seeding["triage"])
@@ -61,6 +64,10 @@ def markdown(result: dict) -> str:
         f"{_ms(un['api']['p95_ms'])} | {_ms(un['raw_sql']['median_ms'])} (server-side cursor, all rows) | "
         f"{un['api']['median_ms'] / un['raw_sql']['median_ms']:.2f} | flat worker memory | "
         f"peak RSS {_ms(un['worker_peak_rss_mb_before'])} -> {_ms(un['worker_peak_rss_mb_after'])} MB |",
+        "",
+        "The unpaginated list's first bytes arrived after "
+        + ", ".join(_ms(ms) for ms in un.get("first_byte_ms") or [])
+        + " ms (one figure per run).",
         "",
     ]
     overhead = result.get("auth_overhead")

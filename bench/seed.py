@@ -176,27 +176,96 @@ def seed_sql(n: int) -> str:
     title = " || ' ' || ".join(_pick("v.common", nc, 1.6) for _ in range(TITLE_WORDS))
     description = " || ' ' || ".join(_pick("v.common", nc, 2.2) for _ in range(DESCRIPTION_WORDS))
     rare = " || ".join(f"v.syllables[1 + floor(random() * {ns})::int]" for _ in range(3))
+    # Each ticket's life takes `span` (1 to 240 hours, less for the newest):
+    # resolved first at 60% of it, last changed at 90%; history.py writes the
+    # matching history entries.
     return f"""
         WITH v AS (SELECT {common} AS common, {syllables} AS syllables)
-        INSERT INTO tickets_ticket (title, description, category, priority, status, created_at)
-        SELECT
-            initcap({title}),
-            {description} || CASE WHEN random() < 0.3 THEN ' ' || {rare} ELSE '' END || '.',
-            (ARRAY['technical','technical','billing','account','general'])[1 + floor(random() * 5)::int],
-            (ARRAY['low','medium','medium','high','critical'])[1 + floor(random() * 5)::int],
-            CASE WHEN g > %(n)s * 0.9 THEN
-                (ARRAY['open','open','in_progress','resolved'])[1 + floor(random() * 4)::int]
-            ELSE
-                (ARRAY['open','in_progress','resolved','closed','closed','closed'])[1 + floor(random() * 6)::int]
-            END,
-            now() - interval '730 days' * (1 - g::float8 / %(n)s) - interval '1 minute' * random()
-        FROM generate_series(1, %(n)s) AS g, v
+        INSERT INTO tickets_ticket
+            (title, description, category, priority, status, created_at, updated_at, resolved_at)
+        SELECT title, description, category, priority, status,
+               created_at, created_at + span * 0.9, created_at + span * 0.6
+        FROM (
+            SELECT
+                initcap({title}) AS title,
+                {description} || CASE WHEN random() < 0.3 THEN ' ' || {rare} ELSE '' END || '.' AS description,
+                (ARRAY['technical','technical','billing','account','general'])[1 + floor(random() * 5)::int]
+                    AS category,
+                (ARRAY['low','medium','medium','high','critical'])[1 + floor(random() * 5)::int] AS priority,
+                CASE WHEN g > %(n)s * 0.9 THEN
+                    (ARRAY['open','open','in_progress','resolved'])[1 + floor(random() * 4)::int]
+                ELSE
+                    (ARRAY['open','in_progress','resolved','closed','closed','closed'])[1 + floor(random() * 6)::int]
+                END AS status,
+                created_at,
+                least(interval '1 hour' * (1 + floor(random() * 240)), now() - created_at) AS span
+            FROM (
+                SELECT g, now() - interval '730 days' * (1 - g::float8 / %(n)s) - interval '1 minute' * random()
+                    AS created_at
+                FROM generate_series(%(first)s, %(last)s) AS g
+            ) AS times, v
+        ) AS tickets
     """
 
 
-def seed(url: str, n: int) -> dict:
-    """Insert n tickets with the secondary indexes dropped, then rebuild them
-    from their own definitions (a bulk build is far faster than n updates)."""
+HISTORY_PER_TICKET = 5
+COMMENTS_PER_TICKET = 2
+TABLES = ("tickets_ticket", "history_ticketchange", "comments_comment")
+HISTORY_TRIGGERS = ("ticket_history_insert", "ticket_history_update")
+
+# Five entries per ticket that end in its seeded state: the creation (a draft
+# title, status open), the title corrected, open -> in_progress, the first
+# resolution at resolved_at, and a last change at updated_at (reopened, closed,
+# or for tickets still resolved a priority change).
+HISTORY_SQL = """
+INSERT INTO history_ticketchange (ticket_id, at, actor_id, via, changes)
+SELECT t.id, e.at, NULL, e.via, e.changes
+FROM (
+    SELECT *, (updated_at - created_at) / 0.9 AS span,
+        CASE WHEN status <> 'resolved' THEN priority WHEN priority = 'low' THEN 'high' ELSE 'low' END AS first_priority
+    FROM tickets_ticket
+    WHERE id BETWEEN %(first)s AND %(last)s
+) AS t
+CROSS JOIN LATERAL (VALUES
+    (t.created_at, 'api', jsonb_build_object(
+        'title', jsonb_build_array(NULL, t.title || ' (draft)'),
+        'description', jsonb_build_array(NULL, t.description),
+        'category', jsonb_build_array(NULL, t.category),
+        'priority', jsonb_build_array(NULL, t.first_priority),
+        'status', jsonb_build_array(NULL, 'open'))),
+    (t.created_at + t.span * 0.1, 'api', jsonb_build_object('title', jsonb_build_array(t.title || ' (draft)', t.title))),
+    (t.created_at + t.span * 0.3, 'api', '{"status": ["open", "in_progress"]}'::jsonb),
+    (t.resolved_at, 'api', '{"status": ["in_progress", "resolved"]}'::jsonb),
+    (t.updated_at, 'admin', CASE WHEN t.status = 'resolved'
+        THEN jsonb_build_object('priority', jsonb_build_array(t.first_priority, t.priority))
+        ELSE jsonb_build_object('status', jsonb_build_array('resolved', t.status)) END)
+) AS e (at, via, changes)
+"""
+
+COMMENTS_SQL = """
+INSERT INTO comments_comment (ticket_id, author_id, body, created_at)
+SELECT t.id, NULL,
+    (ARRAY['Called the customer, waiting for a screenshot.',
+           'Reproduced on staging; see https://status.example.com for the incident.',
+           E'Workaround sent:\n1. sign out\n2. clear the cache\n3. sign in again',
+           'Escalated to the billing team.'])[1 + (t.id + k) %% 4],
+    t.created_at + (t.updated_at - t.created_at) * k / 3.0
+FROM tickets_ticket AS t, generate_series(1, %(per_ticket)s) AS k
+WHERE t.id BETWEEN %(first)s AND %(last)s
+"""
+
+
+# Rows inserted per transaction: WAL, the tally trigger's transition table and
+# temporary files stay bounded however large N is, and progress shows.
+SEED_BATCH = 1_000_000
+
+
+def seed(url: str, n: int, progress=None) -> dict:
+    """Insert n tickets, 5 history entries and 2 comments per ticket, with the
+    secondary indexes dropped and the history triggers off (the entries are
+    written to match the tickets' seeded lives), then rebuild the indexes from
+    their own definitions (a bulk build is far faster than n updates). Rows go
+    in SEED_BATCH tickets at a time, one transaction each."""
     conn = psycopg2.connect(url)
     conn.autocommit = False
     timings = {}
@@ -204,32 +273,68 @@ def seed(url: str, n: int) -> dict:
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("SELECT setseed(0.42)")
         cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' "
-            "AND indexname NOT LIKE '%%pkey'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT LIKE '%%pkey'",
+            [list(TABLES)],
         )
         indexes = cur.fetchall()
         for name, _ in indexes:
             cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        started = time.perf_counter()
-        cur.execute(seed_sql(n), {"n": n})
+        for trigger in HISTORY_TRIGGERS:
+            cur.execute(
+                sql.SQL("ALTER TABLE tickets_ticket DISABLE TRIGGER {}").format(sql.Identifier(trigger))
+            )
         conn.commit()
-        timings["insert_seconds"] = time.perf_counter() - started
         started = time.perf_counter()
-        for _, definition in indexes:
+        statement = seed_sql(n)
+        timings.update(
+            ticket_insert_seconds=0.0, history_and_comments_seconds=0.0, history_rows=0, comment_rows=0
+        )
+        for first in range(1, n + 1, SEED_BATCH):
+            last = min(n, first + SEED_BATCH - 1)
+            step = time.perf_counter()
+            cur.execute(statement, {"n": n, "first": first, "last": last})
+            timings["ticket_insert_seconds"] += time.perf_counter() - step
+            step = time.perf_counter()
+            cur.execute(HISTORY_SQL, {"first": first, "last": last})
+            timings["history_rows"] += cur.rowcount
+            cur.execute(COMMENTS_SQL, {"per_ticket": COMMENTS_PER_TICKET, "first": first, "last": last})
+            timings["comment_rows"] += cur.rowcount
+            timings["history_and_comments_seconds"] += time.perf_counter() - step
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                elapsed = time.perf_counter() - started
+                progress(f"  inserted {last:,} of {n:,} tickets with their history in {elapsed:.0f} s")
+        for trigger in HISTORY_TRIGGERS:
+            cur.execute(
+                sql.SQL("ALTER TABLE tickets_ticket ENABLE TRIGGER {}").format(sql.Identifier(trigger))
+            )
+        conn.commit()
+        timings["insert_seconds"] = timings["ticket_insert_seconds"] + timings["history_and_comments_seconds"]
+        started = time.perf_counter()
+        for name, definition in indexes:
+            step = time.perf_counter()
             cur.execute(definition)
-        conn.commit()
+            conn.commit()
+            if progress and n > SEED_BATCH:
+                progress(f"  index {name} built in {time.perf_counter() - step:.0f} s")
         timings["index_seconds"] = time.perf_counter() - started
     conn.autocommit = True
     with conn.cursor() as cur:
         started = time.perf_counter()
-        cur.execute("VACUUM (ANALYZE) tickets_ticket")
+        for table in TABLES:
+            cur.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
         timings["vacuum_seconds"] = time.perf_counter() - started
-        cur.execute("SELECT pg_size_pretty(pg_total_relation_size('tickets_ticket'))")
-        timings["table_size"] = cur.fetchone()[0]
+        sizes = []
+        for table in TABLES:
+            cur.execute("SELECT pg_size_pretty(pg_total_relation_size(%s))", [table])
+            sizes.append(f"{table} {cur.fetchone()[0]}")
+        timings["table_size"] = ", ".join(sizes)
     conn.close()
     total = timings["insert_seconds"] + timings["index_seconds"] + timings["vacuum_seconds"]
     timings["total_seconds"] = total
-    timings["rows_per_second"] = n / total if total else 0.0
+    timings["rows_per_second"] = (
+        (n + timings["history_rows"] + timings["comment_rows"]) / total if total else 0.0
+    )
     return timings
 
 

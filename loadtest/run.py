@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -60,7 +61,34 @@ def parse_args():
         action="store_true",
         help="browse only with paging parameters (the plain array returns the whole table)",
     )
+    parser.add_argument(
+        "--hup-every",
+        type=float,
+        default=0,
+        help="send SIGHUP to gunicorn's master every this many seconds (a rolling restart of the workers)",
+    )
+    parser.add_argument(
+        "--pgbouncer",
+        action="store_true",
+        help="serve the API through a PgBouncer of its own in transaction pooling mode",
+    )
     return parser.parse_args()
+
+
+class Restarter(threading.Thread):
+    """SIGHUP to gunicorn's master every `interval` seconds: new workers start,
+    the old ones finish their requests and exit."""
+
+    def __init__(self, master_pid: int, interval: float):
+        super().__init__(daemon=True)
+        self.master_pid, self.interval = master_pid, interval
+        self.stop = threading.Event()
+        self.count = 0
+
+    def run(self):
+        while not self.stop.wait(self.interval):
+            os.kill(self.master_pid, signal.SIGHUP)
+            self.count += 1
 
 
 class MemorySampler(threading.Thread):
@@ -162,6 +190,15 @@ def stats_match(api_stats: dict, sql: dict) -> bool:
     )
 
 
+def pgbouncer_figures(pgbouncer, db_name: str) -> str:
+    stats = next((row for row in pgbouncer.show("stats") if row["database"] == db_name), {})
+    servers = [row for row in pgbouncer.show("servers") if row["database"] == db_name]
+    return (
+        f"{stats.get('total_xact_count', 0)} transactions over {len(servers)} server connections, "
+        f"average wait for a connection {stats.get('avg_wait_time', 0) / 1000:.1f} ms"
+    )
+
+
 def memory_verdict(samples) -> tuple[bool, str]:
     """Flat enough: after the first quarter (warm-up), the last quarter's median
     is within 50% (+32 MiB) of the second quarter's."""
@@ -181,6 +218,8 @@ def memory_verdict(samples) -> tuple[bool, str]:
 
 def main() -> int:
     args = parse_args()
+    if args.pgbouncer:
+        os.environ["LIVE_THROUGH_PGBOUNCER"] = "1"
     db_name = (database_name(args.database_url) or "tickets") + "_load"
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     record_path = workdir / "record.jsonl"
@@ -235,6 +274,9 @@ def main() -> int:
         with Gunicorn(server_env, workers=args.workers, threads=args.threads) as server:
             sampler = MemorySampler(server.process.pid)
             sampler.start()
+            restarts = Restarter(server.process.pid, args.hup_every)
+            if args.hup_every:
+                restarts.start()
             started = time.monotonic()
             locust = subprocess.run(
                 [
@@ -272,10 +314,12 @@ def main() -> int:
                 text=True,
             )
             elapsed = time.monotonic() - started
+            restarts.stop.set()
             sampler.stop.set()
             sampler.join()
-            status, _, body = http("GET", f"{server.url}/api/tickets/stats/")
+            status, _, body = http("GET", f"{server.url}/api/tickets/stats/", timeout=120)
             api_stats = json.loads(body)
+            pooler = pgbouncer_figures(server.pgbouncer, db_name) if server.pgbouncer else None
         log = server.log()
     finally:
         if fake_llm:
@@ -297,6 +341,8 @@ def main() -> int:
         drop_database(args.database_url, db_name)
     shutil.rmtree(workdir, ignore_errors=True)
     memory_ok, memory_text = memory_verdict(sampler.samples)
+    if args.hup_every:  # workers are replaced during the run: their memory says nothing about leaks
+        memory_ok, memory_text = True, "not judged (workers replaced by the restarts)"
     server_errors = statuses.get("5xx", 0)
     failures = int(total["Failure Count"])
     stats_ok = status == 200 and stats_match(api_stats, check["sql"])
@@ -304,7 +350,8 @@ def main() -> int:
     print(
         f"\nload: {args.users} clients for {args.duration} ({elapsed:.0f}s)"
         f"{', paged lists only' if args.without_plain_list else ''} against gunicorn "
-        f"{args.workers} workers x {args.threads} threads on PostgreSQL; fake LLM delay {args.llm_delay}s, "
+        f"{args.workers} workers x {args.threads} threads on PostgreSQL"
+        f"{' through PgBouncer' if args.pgbouncer else ''}; fake LLM delay {args.llm_delay}s, "
         f"fails {args.llm_fail_rate:.0%}"
     )
     print(
@@ -327,6 +374,10 @@ def main() -> int:
         f"stats vs SQL: {'equal' if stats_ok else 'DIFFERENT'} (total {api_stats.get('total_tickets')}, "
         f"SQL {check['sql']['total_tickets']})"
     )
+    if pooler:
+        print(f"pgbouncer (transaction pooling): {pooler}")
+    if args.hup_every:
+        print(f"rolling restarts: {restarts.count} x SIGHUP to the master during the run")
     print(f"memory: {memory_text}: {'within bounds' if memory_ok else 'GROWING'}")
 
     problems = []

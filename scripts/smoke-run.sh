@@ -60,22 +60,26 @@ git -C "$repo" ls-files -z --cached --others --exclude-standard --deduplicate \
 
 backend_port="$(free_port)"
 frontend_port="$(free_port)"
+events_port="$(free_port)"
 while [ "$frontend_port" = "$backend_port" ]; do frontend_port="$(free_port)"; done
+while [ "$events_port" = "$backend_port" ] || [ "$events_port" = "$frontend_port" ]; do events_port="$(free_port)"; done
 api="http://127.0.0.1:${backend_port}/api/tickets/"
+events="http://127.0.0.1:${events_port}/api/events/"
 app="http://127.0.0.1:${frontend_port}/"
 
-echo "smoke-run: make run with BACKEND_PORT=$backend_port FRONTEND_PORT=$frontend_port (embedded SQLite)"
+echo "smoke-run: make run with BACKEND_PORT=$backend_port FRONTEND_PORT=$frontend_port EVENTS_PORT=$events_port (embedded SQLite)"
 started=$SECONDS
 (
   cd "$work/repo"
   # A fresh shell: no database of the caller's, no variables of a calling make.
   exec env -u DATABASE_URL -u REQUIRE_DATABASE_VENDOR -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-    BACKEND_PORT="$backend_port" FRONTEND_PORT="$frontend_port" \
+    BACKEND_PORT="$backend_port" FRONTEND_PORT="$frontend_port" EVENTS_PORT="$events_port" \
     setsid make run
 ) >"$log" 2>&1 </dev/null &
 session=$!
 
-until curl -fsS -o /dev/null "$api" 2>/dev/null && curl -fsS -o /dev/null "$app" 2>/dev/null; do
+until curl -fsS -o /dev/null "$api" 2>/dev/null && curl -fsS -o /dev/null "$app" 2>/dev/null \
+  && curl -fsS -o /dev/null -m 1 "$events" 2>/dev/null || [ $? -eq 28 ]; do
   kill -0 "$session" 2>/dev/null || fail "make run exited before both servers answered"
   [ $((SECONDS - started)) -lt "$limit" ] || fail "the servers did not answer within ${limit}s"
   sleep 1
@@ -92,6 +96,26 @@ grep -qi "^access-control-allow-origin: http://localhost:${frontend_port}" <<<"$
 [ -f "$work/repo/backend/db.sqlite3" ] || fail "the embedded SQLite database was not created"
 echo "smoke-run: API $api and app $app answer; the app's origin may call the API"
 
+# The event stream: open it, create a ticket through the API, see the event.
+stream="$work/stream.txt"
+curl -sS -N -m 8 -D "$work/stream-headers.txt" -H "Origin: http://localhost:${frontend_port}" "$events" >"$stream" 2>/dev/null &
+reader=$!
+for _ in $(seq 1 40); do grep -q '^event: ready' "$stream" 2>/dev/null && break; sleep 0.1; done
+grep -q '^event: ready' "$stream" || fail "the event stream $events sent no ready event"
+curl -fsS -o /dev/null -X POST "$api" -H 'Content-Type: application/json' \
+  -d '{"title": "Smoke test", "description": "Seen on the stream", "category": "general", "priority": "low"}' \
+  || fail "POST $api failed"
+for _ in $(seq 1 40); do grep -q '^event: ticket.created' "$stream" && break; sleep 0.1; done
+kill "$reader" 2>/dev/null || true
+wait "$reader" 2>/dev/null || true
+grep -q '"title":"Smoke test"' "$stream" || fail "the new ticket did not reach the event stream: $(cat "$stream")"
+grep -qi "^content-type: text/event-stream" "$work/stream-headers.txt" || fail "the stream is not text/event-stream"
+grep -qi "^access-control-allow-origin: http://localhost:${frontend_port}" "$work/stream-headers.txt" \
+  || fail "the event stream does not allow the app's origin"
+grep -qi "^access-control-allow-credentials: true" "$work/stream-headers.txt" \
+  || fail "the event stream does not allow the app's cookies"
+echo "smoke-run: the event stream $events delivered a ticket created through the API"
+
 # Ctrl-C in a terminal signals the foreground process group: make and run.sh.
 echo "smoke-run: Ctrl-C"
 kill -INT -- "-$session"
@@ -100,8 +124,9 @@ while session_alive; do
   [ $((SECONDS - stopped)) -lt 30 ] || fail "processes still running 30s after Ctrl-C: $(ps -o pid=,args= -s "$session")"
   sleep 0.5
 done
-if curl -fsS -o /dev/null "$api" 2>/dev/null || curl -fsS -o /dev/null "$app" 2>/dev/null; then
+if curl -fsS -o /dev/null "$api" 2>/dev/null || curl -fsS -o /dev/null "$app" 2>/dev/null \
+  || curl -fsS -o /dev/null -m 1 "$events" 2>/dev/null; then
   fail "a server still answers after Ctrl-C"
 fi
 session=""
-echo "smoke-run: OK: both servers stopped $((SECONDS - stopped))s after Ctrl-C"
+echo "smoke-run: OK: every server stopped $((SECONDS - stopped))s after Ctrl-C"

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -10,11 +11,21 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from .db_timeouts import is_statement_timeout
+
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_BODY = {"detail": "Not found."}
 SERVER_ERROR_BODY = {"error": "An unexpected error occurred"}
 DATABASE_UNAVAILABLE_BODY = {"error": "The database is unavailable, please retry shortly"}
+
+
+def statement_timeout_body() -> dict:
+    return {
+        "error": f"The query took longer than {settings.DB_STATEMENT_TIMEOUT:g} s and was stopped. "
+        "Narrow it: search for words of 3 or more characters or add a filter, and page with "
+        "page_size and cursor (keyset pages) rather than a deep offset."
+    }
 
 
 def api_exception_handler(exc, context):
@@ -33,6 +44,10 @@ def api_exception_handler(exc, context):
     if response is not None:
         return response
 
+    if isinstance(exc, OperationalError) and is_statement_timeout(exc):
+        # Retrying the same query would take as long again: no Retry-After.
+        logger.warning("Statement timeout in %s", context.get("view").__class__.__name__)
+        return Response(statement_timeout_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.warning("Database unavailable: %s", type(exc).__name__)
         return Response(

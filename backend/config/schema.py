@@ -41,10 +41,15 @@ CLOSED_OBJECTS = (
     "TokenCreateRequest",
     "AgentCreateRequest",
     "PatchedAgentUpdateRequest",
+    "CommentRequest",
 )
 
 COMMON_RESPONSES = {
-    "503": ("The database is unavailable; retry after the Retry-After seconds.", ERROR),
+    "503": (
+        "The database is unavailable (retry after the Retry-After seconds), or a query ran past "
+        "DB_STATEMENT_TIMEOUT and was stopped (narrow it).",
+        ERROR,
+    ),
 }
 # Operations that take credentials: without valid ones (API_AUTH=required, or
 # a bad token in any mode) they answer 401; a session without the CSRF token

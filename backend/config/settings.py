@@ -76,12 +76,17 @@ INSTALLED_APPS = [
     "tickets",
     "limits",
     "triage",
+    "history",
+    "comments",
+    "backups",
+    "live",
 ]
 
 MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "limits.middleware.AdminSignInThrottleMiddleware",
+    "config.db_timeouts.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -124,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_number("DATABASE_CONNECT_TIMEOUT", 5)
     )
+
+# No statement a request runs may take longer than this many seconds (0: no
+# limit); see config/db_timeouts.py. Migrations and other commands are not bounded.
+DB_STATEMENT_TIMEOUT = env_number("DB_STATEMENT_TIMEOUT", 5.0, float)
+
+# A connection that bypasses a transaction-pooling PgBouncer, for what needs a
+# session of its own (LISTEN/NOTIFY, migrations); DATABASE_URL when unset.
+DATABASE_DIRECT_URL = env_str("DATABASE_DIRECT_URL", env_str("DATABASE_URL"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -297,6 +310,21 @@ if CLASSIFY_FALLBACK not in {"defaults", "similar"}:
     )
 # A suggestion can be linked to a ticket created within this many seconds of it.
 TRIAGE_SUGGESTION_MAX_AGE_SECONDS = env_number("TRIAGE_SUGGESTION_MAX_AGE_SECONDS", 24 * 60 * 60)
+
+# The live event stream (live/): served by its own ASGI process (`python -m live`).
+LIVE_HEARTBEAT_SECONDS = env_number("LIVE_HEARTBEAT_SECONDS", 15.0, float)
+LIVE_RETENTION_SECONDS = max(600, env_number("LIVE_RETENTION_SECONDS", 900))
+LIVE_RETRY_MILLISECONDS = env_number("LIVE_RETRY_MILLISECONDS", 2000)
+# Stream servers wake on NOTIFY (PostgreSQL) and also look every so often;
+# SQLite has no NOTIFY, so they look often.
+LIVE_POLL_SECONDS = env_number(
+    "LIVE_POLL_SECONDS", 5.0 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0.5, float
+)
+# A reconnect that missed more events than this gets `reset` (reload) instead.
+LIVE_CATCH_UP_LIMIT = env_number("LIVE_CATCH_UP_LIMIT", 1000)
+# Events waiting for one slow client before its stream is closed (it reconnects and catches up).
+LIVE_QUEUE_LIMIT = env_number("LIVE_QUEUE_LIMIT", 2000)
+LIVE_THREADS = env_number("LIVE_THREADS", 4)
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.

@@ -10,6 +10,9 @@ urlpatterns = [
     path("api/", include("triage.urls")),
     path("api/", include("tickets.urls")),
     path("api/", include("accounts.urls")),
+    path("api/", include("history.urls")),
+    path("api/", include("comments.urls")),
+    path("api/", include("live.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

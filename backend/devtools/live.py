@@ -15,11 +15,19 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 EDGE_CONFIG = BACKEND_DIR.parent / "edge" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+PGBOUNCER = os.environ.get("PGBOUNCER", shutil.which("pgbouncer") or "/usr/sbin/pgbouncer")
+
+
+def through_pgbouncer() -> bool:
+    """LIVE_THROUGH_PGBOUNCER=1 runs every live server of the tests (and the
+    load run) through a PgBouncer of its own in transaction pooling mode."""
+    return os.environ.get("LIVE_THROUGH_PGBOUNCER", "") in ("1", "true", "yes")
 
 
 def free_port() -> int:
@@ -69,6 +77,11 @@ class Gunicorn:
         self._final_log: str | None = None
 
     def __enter__(self) -> Gunicorn:
+        self.pgbouncer = None
+        if through_pgbouncer() and self.env.get("DATABASE_URL", "").startswith("postgres"):
+            self.pgbouncer = PgBouncer(self.env["DATABASE_URL"]).__enter__()
+            self.env["DATABASE_DIRECT_URL"] = self.env["DATABASE_URL"]
+            self.env["DATABASE_URL"] = self.pgbouncer.url
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             self.args,
@@ -101,6 +114,9 @@ class Gunicorn:
         if self._final_log is None and self.log_path.exists():
             self._final_log = self.log()
             self.log_path.unlink()
+        if getattr(self, "pgbouncer", None) is not None:
+            self.pgbouncer.__exit__()
+            self.pgbouncer = None
 
     def log(self) -> str:
         """Everything gunicorn and the app printed (kept after the server stops)."""
@@ -191,6 +207,94 @@ class Nginx:
         return "".join(part for part in parts if part)
 
 
+class PgBouncer:
+    """PgBouncer in transaction pooling mode on a free port, in front of the
+    server of `database_url` (trust authentication, as that server's local
+    connections use). `url` is `database_url` with PgBouncer's host and port."""
+
+    def __init__(self, database_url: str, pool_size: int = 10, max_client_conn: int = 400):
+        self.target = urlsplit(database_url)
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+        user = self.target.username or "postgres"
+        netloc = f"{user}@127.0.0.1:{self.port}"
+        self.url = urlunsplit(self.target._replace(netloc=netloc))
+        self.admin_url = f"postgresql://{user}@127.0.0.1:{self.port}/pgbouncer"
+        (self.dir / "users.txt").write_text(f'"{user}" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host={self.target.hostname or '127.0.0.1'} port={self.target.port or 5432}\n"
+            "[pgbouncer]\n"
+            "listen_addr = 127.0.0.1\n"
+            f"listen_port = {self.port}\n"
+            "unix_socket_dir =\n"
+            "auth_type = trust\n"
+            f"auth_file = {self.dir / 'users.txt'}\n"
+            f"admin_users = {user}\n"
+            "pool_mode = transaction\n"
+            f"default_pool_size = {pool_size}\n"
+            f"max_client_conn = {max_client_conn}\n"
+            # A client waits at most this long for a server connection (the
+            # database down, the pool busy): then an error, which the API
+            # answers with a JSON 503, instead of hanging.
+            "query_wait_timeout = 5\n"
+            "server_login_retry = 1\n"
+            f"logfile = {self.dir / 'pgbouncer.log'}\n"
+            f"pidfile = {self.dir / 'pgbouncer.pid'}\n"
+        )
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> PgBouncer:
+        if os.geteuid() == 0:
+            for path in [self.dir, *self.dir.iterdir()]:
+                shutil.chown(path, "postgres", "postgres")
+        self.process = subprocess.Popen(
+            _as_postgres_user([PGBOUNCER, str(self.dir / "pgbouncer.ini")]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited at start:\n{self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"pgbouncer did not listen within 15 s:\n{self.log()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self) -> str:
+        path = self.dir / "pgbouncer.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def show(self, what: str) -> list[dict]:
+        """Rows of PgBouncer's `SHOW <what>` (pools, stats, servers...)."""
+        import psycopg2
+
+        conn = psycopg2.connect(self.admin_url)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(f"SHOW {what}")
+                names = [column.name for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            conn.close()
+
+
 def _as_postgres_user(args: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root; run them as `postgres` then."""
     if os.geteuid() == 0:
@@ -257,3 +361,130 @@ class ThrowawayPostgres:
 
     def _run(self, *args: str, check: bool = True) -> None:
         subprocess.run(_as_postgres_user(list(args)), check=check, capture_output=True, timeout=120)
+
+
+class EventServer:
+    """The event stream server (`python -m live`, uvicorn) on a free port."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(tempfile.mkstemp(prefix="events-", suffix=".log")[1])
+        self.env = {
+            **os.environ,
+            "DEBUG": "False",
+            "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+        self._final_log: str | None = None
+
+    def __enter__(self) -> EventServer:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "live", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=BACKEND_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the event server exited at start:\n{self.log()}")
+            try:
+                http("GET", f"{self.url}/api/ready-check/", timeout=10)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"the event server did not answer within 30 s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        if self._final_log is None and self.log_path.exists():
+            self._final_log = self.log()
+            self.log_path.unlink()
+
+    def log(self) -> str:
+        if self._final_log is not None:
+            return self._final_log
+        return self.log_path.read_text(errors="replace")
+
+
+class EventStreamReader:
+    """A client of one Server-Sent Events stream: `next_event()` returns
+    (id, name, data) as a browser's EventSource would see them."""
+
+    def __init__(self, url: str, headers: dict | None = None, timeout: float = 10):
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self.conn.request(
+            "GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {}
+        )
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.headers = dict(self.response.headers)
+        self.comments: list[str] = []
+
+    def next_event(self, timeout: float = 5) -> tuple[str | None, str, str]:
+        import json
+
+        deadline = time.monotonic() + timeout
+        event_id, name, data = None, "message", []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            self.conn.sock.settimeout(left)
+            line = self.response.fp.readline()
+            if not line:
+                raise ConnectionError("the stream ended")
+            line = line.decode().rstrip("\r\n")
+            if line == "":
+                if data:
+                    return event_id, name, json.loads("\n".join(data))
+                event_id, name, data = event_id, "message", []
+                continue
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "":
+                self.comments.append(value)
+            elif field == "id":
+                event_id = value
+            elif field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+
+    def until(self, name: str, timeout: float = 5):
+        """The next event called `name` (events before it are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no {name} event within {timeout} s")
+            event = self.next_event(timeout=left)
+            if event[1] == name:
+                return event
+
+    def close(self) -> None:
+        self.conn.close()

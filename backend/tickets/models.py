@@ -28,6 +28,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
 class TicketQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
@@ -52,6 +55,12 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
         db_index=False,
     )
+    # Both are kept by the database on PostgreSQL (a trigger, migration 0005),
+    # whatever writes the row, and by the services elsewhere. Null only for a
+    # row written by raw SQL on a database without the trigger.
+    updated_at = models.DateTimeField(null=True, editable=False)
+    # The first time the ticket moved to resolved or closed; never cleared.
+    resolved_at = models.DateTimeField(null=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -65,6 +74,14 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-created_at", "-id"], name="ticket_category_created_idx"),
             models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created_idx"),
             models.Index(fields=["assignee", "-created_at", "-id"], name="ticket_assignee_created_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            # Statistics read the recently resolved tickets' times from the index alone.
+            models.Index(
+                fields=["resolved_at"],
+                include=["created_at"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="ticket_resolved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

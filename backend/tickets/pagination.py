@@ -180,3 +180,86 @@ def paginator_for(request):
     if "page_size" in params or "cursor" in params:
         return TicketCursorPagination()
     return None
+
+
+class OldestFirstPagination(BasePagination):
+    """Keyset pages over `id`, oldest first, for the records of one ticket
+    (comments, history): `page_size` (default 50, max 200) and `cursor`."""
+
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+    default_page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = (
+            _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE) or self.default_page_size
+        )
+        pk, reverse = self._decode(request.query_params.get(self.cursor_query_param))
+        if pk is None:
+            rows = list(queryset.order_by("id")[: self.page_size + 1])
+            has_more, has_before = len(rows) > self.page_size, False
+            rows = rows[: self.page_size]
+        elif not reverse:
+            rows = list(queryset.filter(id__gt=pk).order_by("id")[: self.page_size + 1])
+            has_more, has_before = len(rows) > self.page_size, True
+            rows = rows[: self.page_size]
+        else:
+            rows = list(queryset.filter(id__lt=pk).order_by("-id")[: self.page_size + 1])
+            has_before = len(rows) > self.page_size
+            rows = list(reversed(rows[: self.page_size]))
+            has_more = True
+        self.next_position = rows[-1].pk if rows and has_more else None
+        self.previous_position = rows[0].pk if rows and has_before else None
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "next": self._link(self.next_position, reverse=False),
+                "previous": self._link(self.previous_position, reverse=True),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return TicketCursorPagination.get_paginated_response_schema(self, schema)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Entries per page (default {self.default_page_size}, max {MAX_PAGE_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The position from a page's `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+    def _link(self, position, *, reverse):
+        if position is None:
+            return None
+        token = json.dumps({"i": position, "r": reverse}, separators=(",", ":"))
+        encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
+
+    def _decode(self, raw):
+        if not raw:
+            return None, False
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            pk = data["i"]
+            reverse = data.get("r", False)
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, AttributeError):
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
+        if type(pk) is not int or not 0 <= pk < 2**63 or type(reverse) is not bool:
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        return pk, reverse

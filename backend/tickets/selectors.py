@@ -1,11 +1,16 @@
 """Reads: the list's queryset and the statistics."""
 
-from datetime import UTC, date, datetime
+import json
+import statistics
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from .models import Category, Priority, Status, Ticket
+
+DAYS = 30
 
 
 def ticket_meta() -> dict:
@@ -28,7 +33,7 @@ def ticket_list() -> QuerySet[Ticket]:
     return Ticket.objects.newest_first()
 
 
-def ticket_stats(*, today: date | None = None) -> dict:
+def ticket_stats(*, now: datetime | None = None) -> dict:
     """Counts for the dashboard in one query, every choice present.
 
     On PostgreSQL the counts come from `ticket_tally`, which triggers keep exact
@@ -37,37 +42,119 @@ def ticket_stats(*, today: date | None = None) -> dict:
 
     `avg_tickets_per_day` divides the total by the calendar days (UTC) from the
     first ticket's day through today, both included.
+
+    `median_hours_to_resolve`: over the tickets whose first move to resolved or
+    closed (`resolved_at`, kept by the database) falls in the last 30 × 24
+    hours, the median of the hours from creation to that move, to 2 decimals.
+    `daily`: for each of the last 30 UTC days, the tickets created and the
+    tickets first resolved that day. Both read only recent rows through the
+    `created_at` and `resolved_at` indexes.
     """
-    row = _tallied_counts() if connection.vendor == "postgresql" else _counted_counts()
+    now = now or datetime.now(UTC)
+    window = _Window(now)
+    if connection.vendor == "postgresql":
+        row = _tallied_counts(window)
+    else:
+        row = _counted_counts()
+        row.update(_recent_counts(window))
     total = row["total"]
     return {
         "total_tickets": total,
         "open_tickets": row["open"],
-        "avg_tickets_per_day": _average_per_day(total, row["first_created_at"], today),
+        "avg_tickets_per_day": _average_per_day(total, row["first_created_at"], window.today),
         "priority_breakdown": {p: row[f"priority_{p}"] for p in Priority.values},
         "category_breakdown": {c: row[f"category_{c}"] for c in Category.values},
+        "median_hours_to_resolve": row["median_hours"],
+        "daily": [
+            {
+                "date": day.isoformat(),
+                "created": row["created_by_day"].get(day, 0),
+                "resolved": row["resolved_by_day"].get(day, 0),
+            }
+            for day in window.days
+        ],
     }
 
 
-def _tallied_counts() -> dict:
+class _Window:
+    """The last DAYS UTC days (today last) and the last DAYS × 24 hours."""
+
+    def __init__(self, now: datetime):
+        self.now = now.astimezone(UTC)
+        self.today = self.now.date()
+        self.days = [self.today - timedelta(days=back) for back in range(DAYS - 1, -1, -1)]
+        self.first_day_start = datetime.combine(self.days[0], datetime.min.time(), tzinfo=UTC)
+        self.resolved_since = self.now - timedelta(days=DAYS)
+
+
+# Median and daily counts on PostgreSQL, as columns of the tally query. The
+# median sorts the recent resolutions' durations in seconds (float8, read from
+# the resolved_at index alone); the days come from `ticket_daily`, which
+# triggers keep exact (migration 0005).
+RECENT_SQL = """
+    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
+                ORDER BY date_part('epoch', resolved_at) - date_part('epoch', created_at)) / 3600)::numeric, 2)
+        FROM {table} WHERE resolved_at >= %(resolved_since)s),
+    (SELECT json_agg(json_build_array(day::text, created, resolved))
+        FROM ticket_daily WHERE day >= %(first_day)s AND day <= %(today)s)
+"""
+
+
+def _tallied_counts(window: _Window) -> dict:
     """The counts from the trigger-maintained tally; the first ticket's time
-    from the newest-first index, read from its far end."""
+    from the newest-first index, read from its far end; the recent figures."""
     names = ["total", "open"]
-    sums = ["SUM(tickets)", "SUM(tickets) FILTER (WHERE status = %s)"]
-    params = [Status.OPEN.value]
+    sums = ["SUM(tickets)", "SUM(tickets) FILTER (WHERE status = %(status_open)s)"]
+    params = {"status_open": Status.OPEN.value}
     for field, values in (("priority", Priority.values), ("category", Category.values)):
         for value in values:
             names.append(f"{field}_{value}")
-            sums.append(f"SUM(tickets) FILTER (WHERE {field} = %s)")
-            params.append(value)
+            sums.append(f"SUM(tickets) FILTER (WHERE {field} = %({field}_{value})s)")
+            params[f"{field}_{value}"] = value
     columns = ", ".join(f"COALESCE({expression}, 0)" for expression in sums)
-    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {Ticket._meta.db_table}) FROM ticket_tally"
+    table = Ticket._meta.db_table
+    recent = RECENT_SQL.format(table=table)
+    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {recent} FROM ticket_tally"
+    params.update(resolved_since=window.resolved_since, first_day=window.days[0], today=window.today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchone()
-    row = {name: int(value) for name, value in zip(names, values, strict=False)}
-    row["first_created_at"] = values[-1]
+    row = {name: int(value) for name, value in zip(names, values[: len(names)], strict=True)}
+    first_created_at, median, days = values[len(names) :]
+    if isinstance(days, str):  # json, not jsonb: some drivers leave it as text
+        days = json.loads(days)
+    row["first_created_at"] = first_created_at
+    row["median_hours"] = float(median) if median is not None else None
+    row["created_by_day"] = {date.fromisoformat(day): int(created) for day, created, _ in days or []}
+    row["resolved_by_day"] = {date.fromisoformat(day): int(resolved) for day, _, resolved in days or []}
     return row
+
+
+def _recent_counts(window: _Window) -> dict:
+    """The recent figures without PostgreSQL: the same definitions, in three
+    small queries over the recent rows."""
+    tickets = Ticket.objects.order_by()
+    created = (
+        tickets.filter(created_at__gte=window.first_day_start)
+        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    resolved = (
+        tickets.filter(resolved_at__gte=window.first_day_start)
+        .annotate(day=TruncDate("resolved_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    durations = tickets.filter(resolved_at__gte=window.resolved_since).values_list(
+        F("resolved_at"), F("created_at")
+    )
+    hours = [(done - started).total_seconds() / 3600 for done, started in durations]
+    return {
+        "median_hours": round(statistics.median(hours), 2) if hours else None,
+        "created_by_day": {row["day"]: row["n"] for row in created},
+        "resolved_by_day": {row["day"]: row["n"] for row in resolved},
+    }
 
 
 def _counted_counts() -> dict:

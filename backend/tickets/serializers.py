@@ -7,11 +7,13 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from rest_framework import ISO_8601, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
+
+from config.db_timeouts import statement_timeout_ms
 
 from .models import Category, Priority, Ticket
 
@@ -105,8 +107,18 @@ class TicketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = ["id", "title", "description", "category", "priority", "status", "created_at", "assignee"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "priority",
+            "status",
+            "created_at",
+            "assignee",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
         # Whitespace is trimmed, so a value must hold something else; the
         # validator never fails after trimming but tells the schema so (`pattern`).
         extra_kwargs = {
@@ -160,10 +172,22 @@ def ticket_rows(queryset: QuerySet) -> QuerySet:
 def ticket_representations(rows: Iterable[dict]) -> list[dict]:
     """What `TicketSerializer(many=True).data` gives for these `ticket_rows`,
     without a serializer per row. The columns are JSON-native as the database
-    returns them, except `created_at`, which goes through the serializer's own
+    returns them, except the times, which go through the serializer's own
     field."""
     created_at = _created_at_representation()
-    return [{**row, "created_at": created_at(row["created_at"])} for row in rows]
+    return [
+        {
+            **row,
+            "created_at": created_at(row["created_at"]),
+            "updated_at": None if row["updated_at"] is None else created_at(row["updated_at"]),
+        }
+        for row in rows
+    ]
+
+
+# A client that stops reading a streamed list holds a transaction open; past
+# this PostgreSQL ends that session, so the backend never waits on it for long.
+STREAM_IDLE_TIMEOUT_MS = 60_000
 
 
 def ticket_array_chunks(
@@ -172,13 +196,31 @@ def ticket_array_chunks(
     """The JSON array `TicketSerializer(queryset, many=True)` renders, byte for
     byte, in pieces: rows are read `chunk_size` at a time through a server-side
     cursor and rendered by the same renderer, so memory stays flat however many
-    tickets there are."""
-    rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
-    separator = b"["
-    while batch := list(islice(rows, chunk_size)):
-        yield separator + renderer.render(ticket_representations(batch))[1:-1]
-        separator = b","
-    yield b"[]" if separator == b"[" else b"]"
+    tickets there are.
+
+    The cursor lives in a transaction of its own. Declared outside one (WITH
+    HOLD), PostgreSQL would compute the whole result before the first row, and
+    behind PgBouncer's transaction pooling the next FETCH could reach a server
+    connection that does not have the cursor."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true), "
+                    "set_config('idle_in_transaction_session_timeout', %s, true)",
+                    [str(statement_timeout_ms()), str(STREAM_IDLE_TIMEOUT_MS)],
+                )
+        rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
+        try:
+            separator = b"["
+            while batch := list(islice(rows, chunk_size)):
+                yield separator + renderer.render(ticket_representations(batch))[1:-1]
+                separator = b","
+            yield b"[]" if separator == b"[" else b"]"
+        finally:
+            # Close the cursor while its transaction is still open (a client
+            # that left stops the stream here).
+            rows.close()
 
 
 class ClassifyRequestSerializer(serializers.Serializer):
@@ -219,12 +261,31 @@ class BreakdownByCategory(serializers.Serializer):
     general = serializers.IntegerField()
 
 
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="A UTC calendar day.")
+    created = serializers.IntegerField(help_text="Tickets created that day.")
+    resolved = serializers.IntegerField(
+        help_text="Tickets that moved to resolved or closed for the first time that day."
+    )
+
+
 class TicketStatsSerializer(serializers.Serializer):
     total_tickets = serializers.IntegerField()
     open_tickets = serializers.IntegerField()
     avg_tickets_per_day = serializers.FloatField()
     priority_breakdown = BreakdownByPriority()
     category_breakdown = BreakdownByCategory()
+    median_hours_to_resolve = serializers.FloatField(
+        allow_null=True,
+        help_text="Median hours from creation to the first move to resolved or closed, over the "
+        "tickets whose first resolution falls in the last 30 days (to 2 decimals); null if none.",
+    )
+    daily = DaySerializer(many=True, help_text="The last 30 UTC days, oldest first, today last.")
+
+
+class TicketWithDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    ticket = TicketSerializer()
 
 
 class ErrorSerializer(serializers.Serializer):

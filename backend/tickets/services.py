@@ -1,11 +1,35 @@
-"""Writes. Each is one transaction; views call these rather than saving directly."""
+"""Writes. Each is one transaction; views and the admin call these rather than
+saving directly. Each records who wrote and through what (`actor`, `via`) for
+the ticket's history."""
 
-from django.db import connection, transaction
+from datetime import datetime, timedelta
 
-from .models import Ticket
+from django.db import connection
+from django.utils import timezone
+from history.models import Via
+from history.services import ticket_change_record, ticket_field_values, ticket_write_context
+
+from .models import RESOLVED_STATUSES, Ticket
+
+ONE_MICROSECOND = timedelta(microseconds=1)
 
 
-@transaction.atomic
+class TicketChanged(Exception):
+    """The ticket is no longer at the version the writer read (If-Match)."""
+
+    def __init__(self, ticket: Ticket):
+        super().__init__(f"ticket {ticket.pk} changed meanwhile")
+        self.ticket = ticket
+
+
+def ticket_version(ticket: Ticket) -> str:
+    """An opaque token that changes with every write of the ticket: its
+    `updated_at` in microseconds, which every write moves strictly forward."""
+    stamp = ticket.updated_at or ticket.created_at
+    micros = (stamp - datetime(1970, 1, 1, tzinfo=stamp.tzinfo)) // ONE_MICROSECOND
+    return f"{ticket.pk}-{micros}"
+
+
 def ticket_create(
     *,
     title: str,
@@ -14,6 +38,8 @@ def ticket_create(
     priority: str,
     status: str | None = None,
     assignee=None,
+    actor=None,
+    via: str = Via.API,
 ) -> Ticket:
     ticket = Ticket(
         title=title, description=description, category=category, priority=priority, assignee=assignee
@@ -25,22 +51,52 @@ def ticket_create(
     # one query each.
     # The assignee was checked by the caller (an active agent).
     ticket.full_clean(exclude=["created_at", "assignee"], validate_constraints=False)
-    ticket.save(force_insert=True)
+    # The same values the database trigger gives on PostgreSQL.
+    ticket.updated_at = ticket.created_at
+    if ticket.status in RESOLVED_STATUSES:
+        ticket.resolved_at = ticket.updated_at
+    with ticket_write_context(actor=actor, via=via):
+        ticket.save(force_insert=True)
+        ticket_change_record(ticket=ticket, before=None, actor=actor, via=via)
     return ticket
 
 
-@transaction.atomic
-def ticket_update(*, ticket: Ticket, data: dict) -> Ticket:
+def ticket_update(
+    *,
+    ticket: Ticket,
+    data: dict,
+    actor=None,
+    via: str = Via.API,
+    expected_versions: frozenset[str] | None = None,
+) -> Ticket:
     """Apply a partial update. The row is locked so that concurrent updates of
-    the same ticket apply one after the other, never interleaved. The changed
-    fields are checked as `ticket_create` checks them (a ValidationError)."""
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    changed = [field for field, value in data.items() if getattr(locked, field) != value]
-    for field in changed:
-        setattr(locked, field, data[field])
-    if changed:
+    the same ticket apply one after the other, never interleaved. With
+    `expected_versions` (from If-Match), raise TicketChanged and write nothing
+    unless the ticket is still at one of those versions. The changed fields are
+    checked as `ticket_create` checks them (a ValidationError)."""
+    with ticket_write_context(actor=actor, via=via):
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if expected_versions is not None and ticket_version(locked) not in expected_versions:
+            raise TicketChanged(locked)
+        changed = [field for field, value in data.items() if getattr(locked, field) != value]
+        if not changed:
+            return locked
+        before = ticket_field_values(locked)
+        was_resolved = locked.status in RESOLVED_STATUSES
+        for field in changed:
+            setattr(locked, field, data[field])
         locked.clean_fields(exclude=[f.name for f in Ticket._meta.concrete_fields if f.name not in changed])
-        locked.save(update_fields=changed)
+        # What the PostgreSQL trigger does, done here too so that the answer
+        # carries the new values without reading the row again (the trigger
+        # keeps an explicit updated_at that moves forward).
+        previous = locked.updated_at
+        locked.updated_at = max(timezone.now(), previous + ONE_MICROSECOND) if previous else timezone.now()
+        stamps = ["updated_at"]
+        if locked.resolved_at is None and locked.status in RESOLVED_STATUSES and not was_resolved:
+            locked.resolved_at = locked.updated_at
+            stamps.append("resolved_at")
+        locked.save(update_fields=changed + stamps)
+        ticket_change_record(ticket=locked, before=before, actor=actor, via=via)
     return locked
 
 

@@ -11,6 +11,8 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from history.models import Via
+from history.services import request_actor
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -36,11 +38,12 @@ from .serializers import (
     TicketOffsetPageSerializer,
     TicketSerializer,
     TicketStatsSerializer,
+    TicketWithDetailSerializer,
     ticket_array_chunks,
     ticket_representations,
     ticket_rows,
 )
-from .services import ticket_update
+from .services import TicketChanged, ticket_update, ticket_version
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
 LIST_PARAMETERS = (
@@ -62,6 +65,22 @@ VALIDATION_ERROR = OpenApiResponse(
         OpenApiExample(
             "Invalid choice",
             value={"title": ["This field is required."], "category": ['"invalid" is not a valid choice.']},
+        )
+    ],
+)
+STATEMENT_TIMEOUT = OpenApiResponse(
+    ErrorSerializer,
+    description="The query ran past DB_STATEMENT_TIMEOUT and was stopped (e.g. a search made only of "
+    "one- or two-character words over a large table): narrow it, or page with `page_size`/`cursor`. "
+    "Also the answer when the database is unavailable (then with Retry-After).",
+    examples=[
+        OpenApiExample(
+            "Statement timeout",
+            value={
+                "error": "The query took longer than 5 s and was stopped. Narrow it: search for words "
+                "of 3 or more characters or add a filter, and page with page_size and cursor (keyset "
+                "pages) rather than a deep offset."
+            },
         )
     ],
 )
@@ -119,26 +138,77 @@ PAGING_PARAMETERS = [
 ]
 
 
+def _etag(ticket) -> dict:
+    return {"ETag": f'"{ticket_version(ticket)}"'}
+
+
+def _if_match(request) -> frozenset[str] | None:
+    """The versions If-Match accepts: None without the header or with `*`
+    (which any existing ticket matches). Weak tags never match (RFC 9110
+    strong comparison), so they are left out."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    tags = (tag.strip() for tag in header.split(","))
+    return frozenset(tag[1:-1] for tag in tags if len(tag) >= 2 and tag[0] == tag[-1] == '"')
+
+
+class _Chained:
+    """`first`, then the rest. Closing it closes the rest, which ends the
+    list's transaction, whether the body was read in full, in part or not at
+    all (a client that left)."""
+
+    def __init__(self, first: bytes, rest):
+        self.first, self.rest = first, rest
+
+    def __iter__(self):
+        yield self.first
+        yield from self.rest
+
+    def close(self):
+        self.rest.close()
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List tickets, newest first",
         description="A plain array without paging parameters; an offset page with `limit`/`offset`; "
         "a keyset page with `page_size`/`cursor`.",
         parameters=FILTER_PARAMETERS + PAGING_PARAMETERS,
-        responses={200: TICKET_LIST, 400: VALIDATION_ERROR},
+        responses={200: TICKET_LIST, 400: VALIDATION_ERROR, 503: STATEMENT_TIMEOUT},
     ),
     create=extend_schema(
         summary="Create a ticket",
         request=TicketCreateSerializer,
         responses={201: TicketSerializer, 400: VALIDATION_ERROR, 413: TOO_LARGE, 429: WRITE_THROTTLED},
     ),
-    retrieve=extend_schema(summary="Get one ticket", responses={200: TicketSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="Get one ticket",
+        description="The `ETag` header holds the ticket's version, for `If-Match` on PATCH.",
+        responses={200: TicketSerializer, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(
         summary="Update some fields of a ticket",
+        description="With `If-Match` (the `ETag` of a read), the update applies only if the ticket "
+        "has not changed since; otherwise 412 with the ticket as it is now. Without it, the last "
+        "writer wins.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="An ETag from a previous read or update of this ticket, or `*`.",
+            )
+        ],
         responses={
             200: TicketSerializer,
             400: VALIDATION_ERROR,
             404: NOT_FOUND,
+            412: OpenApiResponse(
+                TicketWithDetailSerializer,
+                description="The ticket changed since the version in If-Match: nothing was written; "
+                "`ticket` is its current state.",
+            ),
             413: TOO_LARGE,
             429: WRITE_THROTTLED,
         },
@@ -186,23 +256,44 @@ class TicketViewSet(
             return self.paginator.get_paginated_response(ticket_representations(page))
         renderer = request.accepted_renderer
         if isinstance(renderer, JSONRenderer):
-            return StreamingHttpResponse(
-                ticket_array_chunks(queryset, renderer=renderer), content_type=renderer.media_type
-            )
+            chunks = ticket_array_chunks(queryset, renderer=renderer)
+            # The first rows are read before the answer starts, so a query that
+            # fails (a statement timeout) is a JSON error, not a broken 200.
+            first = next(chunks)
+            return StreamingHttpResponse(_Chained(first, chunks), content_type=renderer.media_type)
         return Response(ticket_representations(ticket_rows(queryset)))  # the browsable API
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_create_from_suggestion(**serializer.validated_data)
-        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        ticket = ticket_create_from_suggestion(
+            **serializer.validated_data, actor=request_actor(request), via=Via.API
+        )
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED, headers=_etag(ticket))
+
+    def retrieve(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        return Response(self.get_serializer(ticket).data, headers=_etag(ticket))
 
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_update(ticket=ticket, data=serializer.validated_data)
-        return Response(self.get_serializer(ticket).data)
+        try:
+            ticket = ticket_update(
+                ticket=ticket,
+                data=serializer.validated_data,
+                actor=request_actor(request),
+                via=Via.API,
+                expected_versions=_if_match(request),
+            )
+        except TicketChanged as changed:
+            body = {
+                "detail": "The ticket was changed by someone else; nothing was written.",
+                "ticket": self.get_serializer(changed.ticket).data,
+            }
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=_etag(changed.ticket))
+        return Response(self.get_serializer(ticket).data, headers=_etag(ticket))
 
     @extend_schema(
         summary="Ticket statistics",

@@ -22,9 +22,11 @@ COMPOSE_FILE = REPO_DIR / "docker-compose.yml"
 ENV_EXAMPLE = REPO_DIR / ".env.example"
 INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?:(:?-|:\?)([^}]*))?\}")
 # The container listens on 8000, the port docker-compose.yml maps.
-NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND"}
+NOT_FOR_CONTAINERS = {"PORT", "GUNICORN_BIND", "DATABASE_ADDRESS"}
+# Services that start only when their profile is asked for.
+OPTIONAL_SERVICES = {"pgbouncer": "pgbouncer"}
 # Read from the shell by `make run`, not passed to any container.
-MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "BIND_HOST"}
+MAKE_RUN_ONLY = {"BACKEND_PORT", "FRONTEND_PORT", "BIND_HOST", "EVENTS_PORT"}
 # Read by docker compose itself (published address, image stage).
 COMPOSE_ONLY = {"BIND_ADDRESS", "BACKEND_TARGET"}
 PASSWORDS = {"POSTGRES_PASSWORD": "pg-super-secret", "APP_DB_PASSWORD": "app-secret"}
@@ -65,7 +67,10 @@ def interpolate(value: str, environment: dict[str, str]) -> str:
 
 
 def test_compose_file_has_the_three_services_of_the_brief_and_the_edge(compose):
-    assert set(compose["services"]) == {"db", "backend", "frontend", "edge"}
+    default = {name for name, service in compose["services"].items() if not service.get("profiles")}
+    assert default == {"db", "backend", "events", "frontend", "edge"}
+    for name, profile in OPTIONAL_SERVICES.items():
+        assert compose["services"][name]["profiles"] == [profile]
     assert set(compose) <= {"services", "volumes", "networks", "configs", "secrets"}
 
 
@@ -91,15 +96,29 @@ def test_backend_serves_8000_behind_the_edge_once_the_database_is_healthy(compos
     assert "ports" not in backend and backend["expose"] == ["8000"], "reached through the edge only"
     assert backend["depends_on"] == {"db": {"condition": "service_healthy"}}
     env = backend["environment"]
-    assert (
-        interpolate(env["DATABASE_URL"], PASSWORDS) == "postgresql://ticket_app:app-secret@db:5432/ticketdb"
-    )
+    app_url = "postgresql://ticket_app:app-secret@{}/ticketdb"
+    assert interpolate(env["DATABASE_URL"], PASSWORDS) == app_url.format("db:5432")
+    assert interpolate(env["DATABASE_DIRECT_URL"], PASSWORDS) == app_url.format("db:5432")
+    through_pgbouncer = interpolate(env["DATABASE_URL"], {**PASSWORDS, "DATABASE_ADDRESS": "pgbouncer:6432"})
+    assert through_pgbouncer == app_url.format("pgbouncer:6432")
     assert interpolate(env["NUM_PROXIES"], {}) == "1"
     assert env["OPENAI_API_KEY"] == "${OPENAI_API_KEY:-}"
     assert interpolate(env["ALLOWED_HOSTS"], {}) == "localhost,127.0.0.1,backend"
     assert interpolate(env["CORS_ALLOWED_ORIGINS"], {}) == "http://localhost:3000,http://127.0.0.1:3000"
     assert interpolate(env["DEBUG"], {}) == "True"
     assert "/api/tickets/" in " ".join(backend["healthcheck"]["test"])
+
+
+def test_the_optional_pgbouncer_pools_transactions_in_front_of_the_healthy_database(compose):
+    pgbouncer = compose["services"]["pgbouncer"]
+
+    assert pgbouncer["build"] == "./pgbouncer"
+    assert pgbouncer["environment"]["POOL_MODE"] == "transaction"
+    assert pgbouncer["environment"]["DB_HOST"] == "db"
+    assert pgbouncer["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "ports" not in pgbouncer, "reached by the API only"
+    entrypoint = (REPO_DIR / "pgbouncer" / "entrypoint.sh").read_text()
+    assert "pool_mode = $POOL_MODE" in entrypoint and "listen_port = 6432" in entrypoint
 
 
 def test_frontend_serves_3000_built_for_the_api_on_8000(compose):
@@ -117,7 +136,10 @@ def test_the_edge_publishes_the_api_on_8000_with_the_repository_config(compose):
     assert edge["image"].startswith("nginx:")
     assert "./edge/nginx.conf:/etc/nginx/nginx.conf:ro" in edge["volumes"]
     assert [interpolate(port, {}) for port in edge["ports"]] == ["127.0.0.1:8000:8080"]
-    assert edge["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert edge["depends_on"] == {
+        "backend": {"condition": "service_healthy"},
+        "events": {"condition": "service_healthy"},
+    }
 
 
 def test_published_ports_are_on_loopback_unless_env_says_otherwise(compose):
@@ -142,9 +164,11 @@ def test_services_start_in_dependency_order(compose):
         depends = service.get("depends_on", [])
         return list(depends) if isinstance(depends, (dict, list)) else []
 
-    graph = {name: needs(service) for name, service in compose["services"].items()}
+    graph = {
+        name: needs(service) for name, service in compose["services"].items() if name not in OPTIONAL_SERVICES
+    }
 
-    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "edge", "frontend"]
+    assert list(TopologicalSorter(graph).static_order()) == ["db", "backend", "events", "edge", "frontend"]
 
 
 def test_compose_interpolations_are_well_formed_and_documented():
@@ -221,6 +245,7 @@ def test_compose_passes_every_documented_variable_to_the_containers(compose):
     passed = (
         set(compose["services"]["backend"]["environment"])
         | set(compose["services"]["db"]["environment"])
+        | set(compose["services"]["events"]["environment"])
         | set(compose["services"]["frontend"]["build"]["args"])
     )
 
@@ -257,7 +282,7 @@ def test_compose_environment_with_an_empty_env_file_gives_the_default_settings(c
     backend_env = {
         name: interpolate(str(value), {})
         for name, value in compose["services"]["backend"]["environment"].items()
-        if name not in ("DATABASE_URL", "NUM_PROXIES")
+        if name not in ("DATABASE_URL", "DATABASE_DIRECT_URL", "NUM_PROXIES")
     }
     unset = dict.fromkeys(backend_env)
 
@@ -430,3 +455,18 @@ def test_make_installs_the_locked_requirements_with_their_hashes():
 
     assert "pip install --quiet --require-hashes -r backend/requirements-dev.txt" in makefile
     assert "\nlock:" in makefile and "--generate-hashes" in makefile
+
+
+def test_events_serve_8001_from_the_api_image_once_the_api_has_migrated(compose):
+    events = compose["services"]["events"]
+
+    assert events["build"] == "./backend"
+    assert events["command"][:3] == ["python", "-m", "live"]
+    assert "ports" not in events, "the edge serves it on :8000"
+    assert events["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert events["environment"]["SKIP_MIGRATE"] == "1"
+    assert (
+        events["environment"]["DATABASE_URL"] == compose["services"]["backend"]["environment"]["DATABASE_URL"]
+    )
+    args = compose["services"]["frontend"]["build"]["args"]
+    assert interpolate(args["REACT_APP_EVENTS_URL"], {}) == "http://localhost:8000/api/events/"

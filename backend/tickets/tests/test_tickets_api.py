@@ -34,6 +34,7 @@ def test_create_returns_201_with_every_field_and_status_open(api):
         "status",
         "created_at",
         "assignee",
+        "updated_at",
     }
     assert body["status"] == "open"
     assert {k: body[k] for k in BRIEF_TICKET} == BRIEF_TICKET

@@ -282,6 +282,22 @@ def demo_tickets(*, count: int, days: int, rng: random.Random, now: datetime):
         )
 
 
+# Typical hours from creation to resolution, by priority.
+HOURS_TO_RESOLVE = {Priority.CRITICAL: 3, Priority.HIGH: 10, Priority.MEDIUM: 30, Priority.LOW: 60}
+
+
+def _as_ticket(demo: DemoTicket, *, rng: random.Random, now: datetime) -> Ticket:
+    """The model row; a resolved or closed ticket was resolved some hours after
+    it arrived (never in the future), so the time-to-resolve figures have
+    something to show."""
+    ticket = Ticket(**vars(demo))
+    ticket.updated_at = ticket.created_at
+    if demo.status in (Status.RESOLVED, Status.CLOSED):
+        delay = timedelta(hours=rng.expovariate(1 / HOURS_TO_RESOLVE[Priority(demo.priority)]))
+        ticket.updated_at = ticket.resolved_at = min(ticket.created_at + delay, now)
+    return ticket
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with realistic demo tickets spread over past weeks. "
@@ -317,8 +333,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted {existing} tickets.")
 
             rng = random.Random(seed)
+            now = timezone.now()
             tickets = (
-                Ticket(**vars(t)) for t in demo_tickets(count=count, days=days, rng=rng, now=timezone.now())
+                _as_ticket(t, rng=rng, now=now)
+                for t in demo_tickets(count=count, days=days, rng=rng, now=now)
             )
             created = 0
             while batch := [t for _, t in zip(range(BATCH_SIZE), tickets, strict=False)]:

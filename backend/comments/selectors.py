@@ -1,0 +1,8 @@
+from django.db.models import QuerySet
+
+from .models import Comment
+
+
+def ticket_comments(*, ticket_id: int) -> QuerySet[Comment]:
+    """A ticket's comments, oldest first."""
+    return Comment.objects.filter(ticket_id=ticket_id).select_related("author").order_by("id")
