@@ -19,6 +19,8 @@ function describe(violations) {
 /** axe's violations on the page now, in one colour scheme. */
 export async function axeViolations(page, { theme = 'light', exclude = [] } = {}) {
   await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+  // Let the new scheme's styles apply before reading colours.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   let builder = new AxeBuilder({ page });
   for (const selector of exclude) builder = builder.exclude(selector);
   const { violations } = await builder.analyze();

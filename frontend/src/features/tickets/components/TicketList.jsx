@@ -58,11 +58,15 @@ export default function TicketList({
   onDismissError,
   onClearFilters,
 }) {
-  const endRef = useEndOfList(() => onLoadMore?.(), status === 'ready' && hasMore && !loadMoreError);
   // A page of cards renders as a transition React can interrupt, in slices, so
   // the page stays responsive while fifty cards are built; until then the
   // previous cards (or the placeholders) stay on screen.
   const shownTickets = useDeferredValue(tickets, EMPTY);
+  // The footer (watched for the end of the list) exists once cards are shown.
+  const endRef = useEndOfList(
+    () => onLoadMore?.(),
+    status === 'ready' && hasMore && !loadMoreError && shownTickets.length > 0,
+  );
   const firstLoad = (status === 'loading' || (status === 'ready' && tickets.length > 0)) && shownTickets.length === 0;
 
   let summary = '';
