@@ -34,7 +34,12 @@ export async function axeViolations(page, { theme = 'light', exclude = [] } = {}
 export async function expectNoAxeViolations(page, label, { themes = THEMES, exclude = [] } = {}) {
   const found = [];
   for (const theme of themes) {
-    const violations = await axeViolations(page, { theme, exclude });
+    let violations = await axeViolations(page, { theme, exclude });
+    if (violations.length) {
+      // A finding must hold once the page has settled (a scheme switch mid-transition is not one).
+      await page.waitForTimeout(1000);
+      violations = await axeViolations(page, { theme, exclude });
+    }
     const count = violations.reduce((n, v) => n + v.nodes.length, 0);
     if (process.env.AXE_REPORT) console.log(`axe: ${label} [${theme}]: ${count} failing element(s)`);
     if (count) found.push(`[${theme}]\n${describe(violations)}`);
