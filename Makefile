@@ -9,7 +9,7 @@ FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: help install run seed test backend-test frontend-test e2e-test migrate clean \
 	bench bench-smoke bench-migrations backend-test-pgbouncer smoke-run frontend-image-test load load-smoke \
-	audit lock lint format eval-triage eval-triage-smoke backup restore load-streams
+	audit lock lint format eval-triage eval-triage-smoke backup restore load-streams lighthouse
 
 help:
 	@echo "make run    start the API on :8000 and the app on :3000 (Ctrl-C stops both)"
@@ -20,6 +20,7 @@ help:
 	@echo "make load   a 10-minute load and soak run (LOAD_USERS, LOAD_DURATION)"
 	@echo "make eval-triage   score the configured LLM, the similar classifier and the defaults"
 	@echo "make load-streams   500 open event streams beside the mixed load (STREAMS, N)"
+	@echo "make lighthouse   Lighthouse scores of the built app (mobile preset)"
 	@echo "make audit  known vulnerabilities in the dependencies"
 	@echo "make lock   re-pin backend/requirements*.txt (with hashes) from requirements*.in"
 	@echo "make backup            a consistent dump of the database to backups/"
@@ -69,6 +70,11 @@ frontend-test: $(FRONTEND_STAMP)
 
 e2e-test: install
 	scripts/e2e.sh
+
+# Lighthouse (mobile preset) on the production build as the image serves it, against the
+# real API: prints the four scores and the Core Web Vitals; not part of `make test`.
+lighthouse: install
+	scripts/e2e.sh node tools/lighthouse.mjs
 
 # The benchmark: a fresh PostgreSQL database tickets_bench_N on the server of
 # BENCH_DATABASE_URL (default: postgres on 127.0.0.1:5432). BENCH_ARGS=--explain

@@ -27,7 +27,7 @@ export default [
     },
   },
   {
-    files: ['*.config.js', 'e2e/**/*.js'],
+    files: ['*.config.js', 'e2e/**/*.js', 'server/**/*.js', 'tools/**/*.{js,mjs}'],
     languageOptions: { globals: { ...globals.node } },
   },
   prettier,

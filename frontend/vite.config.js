@@ -1,10 +1,55 @@
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
 
+// Writes a .br and a .gz copy beside every text file of the build, so the
+// server (server/serve.js) sends them without compressing on each request.
+function precompress() {
+  let outDir;
+  return {
+    name: 'precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !/\.(js|css|html|svg|json|txt)$/.test(entry.name)) continue;
+        const file = join(entry.parentPath, entry.name);
+        const body = readFileSync(file);
+        writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
+// Opens the connection to the API while the bundle is still downloading.
+function preconnectApi(apiUrl) {
+  let origin = null;
+  try {
+    origin = new URL(apiUrl).origin;
+  } catch {
+    return { name: 'preconnect-api' };
+  }
+  return {
+    name: 'preconnect-api',
+    transformIndexHtml: () => [
+      { tag: 'link', attrs: { rel: 'preconnect', href: origin, crossorigin: '' }, injectTo: 'head' },
+    ],
+  };
+}
+
 // REACT_APP_API_URL (the name the rest of the project uses) is exposed to the
-// bundle alongside Vite's own VITE_ prefix; src/config.js is its only reader.
-export default defineConfig({
-  plugins: [react()],
+// bundle alongside Vite's own VITE_ prefix; src/lib/config.js is its only reader.
+export default defineConfig(({ mode }) => ({
+  plugins: [
+    react(),
+    precompress(),
+    preconnectApi(loadEnv(mode, process.cwd(), 'REACT_APP_').REACT_APP_API_URL?.trim() || 'http://localhost:8000'),
+  ],
   envPrefix: ['VITE_', 'REACT_APP_'],
   server: {
     host: '0.0.0.0',
@@ -19,7 +64,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.js'],
-    include: ['src/**/*.test.{js,jsx}'],
+    include: ['src/**/*.test.{js,jsx}', 'server/**/*.test.js'],
     restoreMocks: true,
   },
-});
+}));

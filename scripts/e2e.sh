@@ -10,6 +10,8 @@
 # Environment: E2E_PG_URL (server URL without a database name; by default the
 # server of a PostgreSQL DATABASE_URL, else postgresql://postgres@127.0.0.1:5432),
 # CHROMIUM_PATH (default /usr/bin/chromium).
+# Arguments: a command to run in frontend/ instead of the Playwright suite, with the
+# same servers and E2E_BASE_URL / E2E_API_URL set (make lighthouse uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -133,7 +135,7 @@ pids+=($!)
 
 (cd frontend && REACT_APP_API_URL="$API_URL" npx vite build --outDir "$WORK_DIR/dist" --emptyOutDir) \
   >"$LOG_DIR/build.log" 2>&1 || { echo "build failed:" >&2; tail -n 30 "$LOG_DIR/build.log" >&2; exit 1; }
-(cd frontend && exec npx vite preview --outDir "$WORK_DIR/dist" --host 127.0.0.1 --port "$WEB_PORT" --strictPort) \
+(cd frontend && REACT_APP_API_URL="$API_URL" exec npm run serve -- --dir "$WORK_DIR/dist" --host 127.0.0.1 --port "$WEB_PORT") \
   >"$LOG_DIR/web.log" 2>&1 &
 pids+=($!)
 set +m
@@ -142,5 +144,6 @@ wait_for "$API_URL/api/auth/csrf/" "The API" "$LOG_DIR/api.log"
 wait_for "$WEB_URL/" "The app server" "$LOG_DIR/web.log"
 
 status=0
-(cd frontend && E2E_BASE_URL="$WEB_URL" E2E_API_URL="$API_URL" npx playwright test) || status=$?
+if [ "$#" -eq 0 ]; then set -- npx playwright test; fi
+(cd frontend && E2E_BASE_URL="$WEB_URL" E2E_API_URL="$API_URL" "$@") || status=$?
 exit "$status"

@@ -236,12 +236,24 @@ test.describe('on a phone', () => {
 
   test('fits the screen and still creates and updates tickets', async ({ page }) => {
     await page.goto('/');
-    await expect(statsRegion(page).getByText(/^Updated/)).toBeVisible();
+    const statsToggle = statsRegion(page).getByRole('button', { name: /^Statistics/ });
+    await expect(statsToggle).toContainText(/\d+ total · \d+ open/);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
 
-    const title = unique('Phone login');
+    // The queue comes first: the list starts within the first screen, above the form.
+    const listTop = await page.getByRole('list', { name: 'Tickets' }).evaluate((el) => el.getBoundingClientRect().top);
+    expect(listTop).toBeLessThan(600);
     const form = page.getByRole('form', { name: 'New ticket' });
+    await expect(form).toBeHidden();
+    await expect(statsRegion(page).getByRole('figure', { name: 'By priority' })).toBeHidden();
+    await statsToggle.tap();
+    await expect(statsRegion(page).getByRole('figure', { name: 'By priority' })).toBeVisible();
+    await statsToggle.tap();
+
+    const title = unique('Phone login');
+    await page.getByRole('button', { name: 'New ticket' }).tap();
+    await expect(form.getByLabel('Title')).toBeFocused();
     await form.getByLabel('Title').fill(title);
     await form.getByLabel('Description').fill('I cannot login to my account from the mobile site');
     await form.getByLabel('Description').blur();
@@ -255,4 +267,45 @@ test.describe('on a phone', () => {
     await expect(card.locator('.chip--status')).toHaveText('Resolved');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
+});
+
+test('every control is reached and worked with the keyboard, with the focus always visible', async ({
+  page,
+  request,
+}) => {
+  const title = unique('Keyboard');
+  await apiCreate(request, { title });
+  await page.goto(`/?search=${title}`);
+  await expect(ticketCards(page)).toHaveCount(1);
+
+  // Tab through the page: every stop is visible and draws a focus outline.
+  const stops = [];
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      return {
+        name: `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30)}`,
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        visible: box.width > 0 && box.height > 0,
+      };
+    });
+    if (!stop) break;
+    stops.push(stop);
+  }
+  expect(stops.length).toBeGreaterThan(10);
+  expect(stops.filter((s) => !s.outline || !s.visible)).toEqual([]);
+
+  // The card's controls work from the keyboard alone.
+  const card = page.getByRole('article', { name: title });
+  await card.getByLabel('Status').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(card.locator('.chip--status')).toHaveText('In progress');
+  await card.getByRole('link', { name: title }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
 });

@@ -387,10 +387,8 @@ def test_frontend_image_serves_the_build_and_keeps_what_npm_test_needs():
     assert index_of(steps, "RUN npm ci") < index_of(steps, "COPY --chown=node:node . .")
     assert index_of(steps, "ARG REACT_APP_API_URL") < index_of(steps, "RUN npm run build")
     assert index_of(steps, "USER node") < index_of(steps, "RUN npm ci")
-    assert (
-        steps[-1]
-        == 'CMD ["npm", "run", "preview", "--", "--host", "0.0.0.0", "--port", "3000", "--strictPort"]'
-    )
+    # server/serve.js: compression, caching and security headers (not `vite preview`).
+    assert steps[-1] == 'CMD ["npm", "run", "serve", "--", "--host", "0.0.0.0", "--port", "3000"]'
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ export default function NotFoundPage() {
   return (
     <main className="ticket-page">
       <section className="card empty-state">
-        <p className="empty-state__title">Page not found</p>
+        <h2 className="empty-state__title">Page not found</h2>
         <Link to="/" className="link-button">
           Go to the ticket queue
         </Link>

@@ -91,4 +91,19 @@ describe('StatsPanel', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Statistics may be out of date');
     expect(screen.getByText('124')).toBeInTheDocument();
   });
+
+  it('sums itself up in one line that opens and closes the full panel', async () => {
+    const user = userEvent.setup();
+    render(<StatsPanel stats={STATS} status="ready" updatedAt={new Date()} />);
+    const toggle = screen.getByRole('button', { name: /Statistics/ });
+    expect(toggle).toHaveTextContent('124 total · 67 open');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(document.getElementById(toggle.getAttribute('aria-controls'))).toContainElement(
+      screen.getByRole('figure', { name: 'By priority' }),
+    );
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  });
 });

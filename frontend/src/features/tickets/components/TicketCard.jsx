@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import AssigneeSelect from '../../agents/components/AssigneeSelect';
 import { choicesFor } from '../choices';
@@ -19,7 +19,7 @@ function preview(text) {
  * One ticket. Props in: ticket, saving, error. Events out:
  * onChange(id, changes) when status or priority is changed, onDismissError(id).
  */
-export default function TicketCard({ ticket, saving = false, error = null, onChange, onDismissError }) {
+function TicketCard({ ticket, saving = false, error = null, onChange, onDismissError }) {
   const [expanded, setExpanded] = useState(false);
   const id = useId();
   const meta = useChoices();
@@ -110,3 +110,7 @@ export default function TicketCard({ ticket, saving = false, error = null, onCha
     </article>
   );
 }
+
+// A card re-renders only when its own ticket or state changes, not on every
+// refresh of the page around it.
+export default memo(TicketCard);

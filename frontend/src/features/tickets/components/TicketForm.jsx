@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import SimilarTickets from '../../triage/components/SimilarTickets';
 import { choicesFor, labelFor } from '../choices';
 import { MIN_CLASSIFY_LENGTH } from '../hooks/useClassify';
@@ -87,6 +87,7 @@ function SuggestedBadge({ origin, isDefault }) {
 
 /**
  * The "New ticket" form. Props in:
+ * - formId: the form element's id; autoFocus: focus the title when it turns true
  * - classification: { status, suggestion, error } from useClassify
  * Events out:
  * - onDescriptionSettled(text, { explicit }): the description lost focus, or
@@ -95,7 +96,14 @@ function SuggestedBadge({ origin, isDefault }) {
  *   says the ticket was linked to the suggestion shown
  * - onSubmit(fields): resolves on success, rejects with an ApiError otherwise
  */
-export default function TicketForm({ classification, onDescriptionSettled, onSubmit, onReset }) {
+export default function TicketForm({
+  formId,
+  autoFocus = false,
+  classification,
+  onDescriptionSettled,
+  onSubmit,
+  onReset,
+}) {
   const [draft, setDraft] = useState(EMPTY_DRAFT);
   const { values, origin } = draft;
   const [errors, setErrors] = useState({});
@@ -107,6 +115,11 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const meta = useChoices();
   const titleMaxLength = meta?.title_max_length;
   const fieldId = (name) => `${id}-${name}`;
+
+  // Opened from a button (on a narrow screen): the title takes the focus.
+  useEffect(() => {
+    if (autoFocus) fieldRefs.current.title?.focus();
+  }, [autoFocus]);
   const { status: classifyStatus = 'idle', suggestion = null, error: classifyError = null } = classification || {};
 
   // Fill Category and Priority from a new suggestion, unless the agent chose them.
@@ -255,7 +268,7 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   );
 
   return (
-    <form className="card ticket-form" aria-labelledby={headingId} onSubmit={handleSubmit} noValidate>
+    <form id={formId} className="card ticket-form" aria-labelledby={headingId} onSubmit={handleSubmit} noValidate>
       <h2 id={headingId} className="section-title">
         New ticket
       </h2>

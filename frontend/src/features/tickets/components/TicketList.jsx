@@ -1,7 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
 import TicketCard from './TicketCard';
+
+const EMPTY = [];
 
 function LoadingCards() {
   return (
@@ -56,8 +58,16 @@ export default function TicketList({
   onDismissError,
   onClearFilters,
 }) {
-  const endRef = useEndOfList(() => onLoadMore?.(), status === 'ready' && hasMore && !loadMoreError);
-  const firstLoad = status === 'loading' && tickets.length === 0;
+  // A page of cards renders as a transition React can interrupt, in slices, so
+  // the page stays responsive while fifty cards are built; until then the
+  // previous cards (or the placeholders) stay on screen.
+  const shownTickets = useDeferredValue(tickets, EMPTY);
+  // The footer (watched for the end of the list) exists once cards are shown.
+  const endRef = useEndOfList(
+    () => onLoadMore?.(),
+    status === 'ready' && hasMore && !loadMoreError && shownTickets.length > 0,
+  );
+  const firstLoad = (status === 'loading' || (status === 'ready' && tickets.length > 0)) && shownTickets.length === 0;
 
   let summary = '';
   if (status === 'ready' && tickets.length > 0) {
@@ -113,9 +123,9 @@ export default function TicketList({
         </div>
       ) : null}
 
-      {tickets.length > 0 && status !== 'error' ? (
+      {shownTickets.length > 0 && status !== 'error' ? (
         <ul className={`ticket-list__items${status === 'loading' ? ' is-stale' : ''}`} aria-label="Tickets">
-          {tickets.map((ticket) => (
+          {shownTickets.map((ticket) => (
             <li key={ticket.id}>
               <TicketCard
                 ticket={ticket}
@@ -129,7 +139,7 @@ export default function TicketList({
         </ul>
       ) : null}
 
-      {status === 'ready' && tickets.length > 0 ? (
+      {status === 'ready' && shownTickets.length > 0 ? (
         <div className="ticket-list__footer" ref={endRef}>
           {loadMoreError ? (
             <ErrorState compact title="More tickets could not be loaded" error={loadMoreError} onRetry={onLoadMore} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import QueueViews from '../../auth/components/QueueViews';
 import { useScrollRestoration } from '../../../lib/useScrollRestoration';
 import QueueWorkspace from '../../queue/components/QueueWorkspace';
@@ -52,6 +52,10 @@ export default function QueuePage() {
   const { create } = useCreateTicket(query);
   const { update, rowState, dismissError } = useUpdateTicket();
   const [hiddenTicket, setHiddenTicket] = useState(null);
+  // On a narrow screen the form opens from a button (the stylesheet shows the
+  // button there only); wider screens always show it.
+  const [formOpen, setFormOpen] = useState(false);
+  const formId = useId();
   const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
 
   const metaFailed = meta.isError && !meta.isFetching;
@@ -101,8 +105,19 @@ export default function QueuePage() {
         <TriagePanel />
       </div>
 
-      <div className="layout__form">
+      <div className={`layout__form${formOpen ? ' is-open' : ''}`}>
+        <button
+          type="button"
+          className="button button--primary layout__form-toggle"
+          aria-expanded={formOpen}
+          aria-controls={formId}
+          onClick={() => setFormOpen((value) => !value)}
+        >
+          {formOpen ? 'Close the new-ticket form' : 'New ticket'}
+        </button>
         <TicketForm
+          formId={formId}
+          autoFocus={formOpen}
           classification={classifier}
           onDescriptionSettled={classifier.classify}
           onSubmit={handleCreate}

@@ -316,3 +316,17 @@ describe('recovery', () => {
     expect(await screen.findByRole('list', { name: 'Tickets' })).toBeInTheDocument();
   });
 });
+
+describe('the new-ticket form on a narrow screen', () => {
+  it('opens from a button that moves the focus to the title', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    const toggle = screen.getByRole('button', { name: 'New ticket' });
+    const form = screen.getByRole('form', { name: 'New ticket' });
+    expect(toggle).toHaveAttribute('aria-controls', form.id);
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(within(form).getByLabelText('Title')).toHaveFocus();
+  });
+});
