@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
+import LiveMark, { liveItemProps } from '../../live/components/LiveMark';
 import TicketCard from './TicketCard';
 
 function LoadingCards() {
@@ -116,7 +117,8 @@ export default function TicketList({
       {tickets.length > 0 && status !== 'error' ? (
         <ul className={`ticket-list__items${status === 'loading' ? ' is-stale' : ''}`} aria-label="Tickets">
           {tickets.map((ticket) => (
-            <li key={ticket.id}>
+            <li key={ticket.id} {...liveItemProps(ticket)}>
+              <LiveMark ticket={ticket} />
               <TicketCard
                 ticket={ticket}
                 saving={Boolean(rowState[ticket.id]?.saving)}

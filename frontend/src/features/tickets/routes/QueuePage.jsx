@@ -7,7 +7,7 @@ import TicketForm from '../components/TicketForm';
 import TicketList from '../components/TicketList';
 import { hasActiveFilters } from '../filters';
 import { useClassify } from '../hooks/useClassify';
-import { useNewArrivals } from '../hooks/useNewArrivals';
+import { useLiveArrivals } from '../../live/hooks/useLiveArrivals';
 import { useTicketList } from '../hooks/useTicketList';
 import { useTicketMeta } from '../hooks/useTicketMeta';
 import { useCreateTicket, useUpdateTicket } from '../hooks/useTicketMutations';
@@ -35,7 +35,7 @@ export default function QueuePage() {
   const { create } = useCreateTicket(query);
   const { update, rowState, dismissError } = useUpdateTicket();
   const [hiddenTicket, setHiddenTicket] = useState(null);
-  const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
+  const { arrivals, noteOwnCreate } = useLiveArrivals(query, tickets, stats.stats?.total_tickets);
 
   const metaFailed = meta.isError && !meta.isFetching;
   const listStatus = metaFailed ? 'error' : tickets.status;
