@@ -5,10 +5,10 @@ written."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from devtools.markers import requires_postgresql
 from tickets.models import Ticket
 
 from .factories import make_ticket
-from .markers import requires_postgresql
 
 pytestmark = pytest.mark.django_db
 TICKET = {"title": "Log attached", "category": "technical", "priority": "low"}

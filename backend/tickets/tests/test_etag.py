@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from history.models import TicketChange
 
+from devtools.markers import requires_postgresql
+
 from .factories import make_ticket
-from .markers import requires_postgresql
 
 pytestmark = pytest.mark.django_db
 

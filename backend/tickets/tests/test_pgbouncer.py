@@ -11,8 +11,9 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from .live import Gunicorn, PgBouncer, database_url, http
-from .markers import requires_postgresql
+from devtools.db import database_url
+from devtools.live import Gunicorn, PgBouncer, http
+from devtools.markers import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from devtools.markers import requires_postgresql
 from tickets.selectors import ticket_stats
 
 from .factories import make_ticket
-from .markers import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.django_db]
 

@@ -14,9 +14,10 @@ import psutil
 import pytest
 from django.db import connection
 
-from .fake_llm import FakeLLM
-from .live import Gunicorn, database_url, http
-from .markers import requires_postgresql
+from devtools.db import database_url
+from devtools.fake_llm import FakeLLM
+from devtools.live import Gunicorn, http
+from devtools.markers import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

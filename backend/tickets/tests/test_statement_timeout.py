@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection
 
-from .markers import requires_postgresql
+from devtools.markers import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools.markers import requires_postgresql
 from tickets.selectors import ticket_stats
 from tickets.services import ticket_create, ticket_update
 
 from .factories import days_ago, make_ticket
-from .markers import requires_postgresql
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import time
 import pytest
 from django.db import connection
 
-from .live import Gunicorn, database_url
-from .markers import requires_postgresql
+from devtools.db import database_url
+from devtools.live import Gunicorn
+from devtools.markers import requires_postgresql
 
 pytestmark = [requires_postgresql, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

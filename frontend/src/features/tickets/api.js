@@ -52,8 +52,9 @@ export function getTicketMeta({ signal } = {}) {
 
 /**
  * Ask for a suggested category and priority.
- * Resolves to { category, priority, isDefault, note }: isDefault is true when the
- * API fell back to default values because the LLM was unavailable.
+ * Resolves to { category, priority, isDefault, note, suggestionId, source }:
+ * isDefault is true when the API fell back to default values because the LLM
+ * was unavailable; suggestionId (null if absent) links a ticket created from it.
  */
 export async function classifyTicket(description, { signal } = {}) {
   const data = await request({
@@ -67,5 +68,7 @@ export async function classifyTicket(description, { signal } = {}) {
     priority: data.suggested_priority,
     isDefault: Boolean(data.note),
     note: data.note || '',
+    suggestionId: data.suggestion_id ?? null,
+    source: data.source ?? null,
   };
 }

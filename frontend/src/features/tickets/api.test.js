@@ -64,12 +64,20 @@ describe('ticket writes', () => {
 
 describe('classifyTicket', () => {
   it('returns the suggestion', async () => {
-    fake.respond = (config) => jsonResponse(config, 200, { suggested_category: 'billing', suggested_priority: 'high' });
+    fake.respond = (config) =>
+      jsonResponse(config, 200, {
+        suggested_category: 'billing',
+        suggested_priority: 'high',
+        suggestion_id: 41,
+        source: 'llm',
+      });
     await expect(classifyTicket('charged twice')).resolves.toEqual({
       category: 'billing',
       priority: 'high',
       isDefault: false,
       note: '',
+      suggestionId: 41,
+      source: 'llm',
     });
     expect(JSON.parse(fake.requests[0].data)).toEqual({ description: 'charged twice' });
   });

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { choicesFor } from '../choices';
 import { useChoices } from '../hooks/useTicketMeta';
+import '../../triage/triage.css';
 
 function FilterSelect({ id, label, value, choices, onChange }) {
   return (
@@ -19,23 +20,40 @@ function FilterSelect({ id, label, value, choices, onChange }) {
 }
 
 /**
- * Filters for the list. Props in: filters {category, priority, status, search};
- * events out: onChange(changes), onClear().
+ * Filters for the list. Props in: filters {category, priority, status, search},
+ * searchTooShort (the search waits for 3 characters or Enter);
+ * events out: onChange(changes), onClear(), onSearchSubmit() (Enter in the search).
  */
-export default function Filters({ filters, active = false, onChange, onClear }) {
+export default function Filters({
+  filters,
+  active = false,
+  searchTooShort = false,
+  onChange,
+  onClear,
+  onSearchSubmit,
+}) {
   const id = useId();
   const meta = useChoices();
   return (
     <section className="card filters" role="search" aria-label="Filters">
       <div className="field field--compact filters__search">
-        <label htmlFor={`${id}-search`}>Search</label>
+        <div className="search-label-row">
+          <label htmlFor={`${id}-search`}>Search</label>
+          <span id={`${id}-search-hint`} className="search-hint" aria-live="polite">
+            {searchTooShort ? '3+ characters, or press Enter' : ''}
+          </span>
+        </div>
         <input
           id={`${id}-search`}
           type="search"
           value={filters.search}
           placeholder="Title or description"
           autoComplete="off"
+          aria-describedby={searchTooShort ? `${id}-search-hint` : undefined}
           onChange={(e) => onChange({ search: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') onSearchSubmit?.();
+          }}
         />
       </div>
       <FilterSelect

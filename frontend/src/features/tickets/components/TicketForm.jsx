@@ -1,5 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import SimilarTickets from '../../triage/components/SimilarTickets';
 import { choicesFor, labelFor } from '../choices';
+import { MIN_CLASSIFY_LENGTH } from '../hooks/useClassify';
 import { useChoices } from '../hooks/useTicketMeta';
 
 const EMPTY_VALUES = { title: '', description: '', category: '', priority: '' };
@@ -7,8 +9,18 @@ const EMPTY_VALUES = { title: '', description: '', category: '', priority: '' };
 const EMPTY_ORIGIN = { category: null, priority: null };
 const EMPTY_DRAFT = { values: EMPTY_VALUES, origin: EMPTY_ORIGIN };
 const FIELD_ORDER = ['title', 'description', 'category', 'priority'];
-// Classify once typing has paused for this long.
-export const CLASSIFY_PAUSE_MS = 800;
+
+/** The suggestion's id, if it was made for this very description (a ticket links to it). */
+export function suggestionIdFor(suggestion, description) {
+  if (!suggestion?.suggestionId || suggestion.text !== description.trim()) return null;
+  return suggestion.suggestionId;
+}
+
+// A 400 about the suggestion alone (expired, already used): the ticket is still worth filing.
+function isOnlySuggestionError(error) {
+  const names = Object.keys(error?.fieldErrors || {});
+  return error?.status === 400 && names.length === 1 && names[0] === 'suggestion_id';
+}
 
 export function validateTicket(values, titleMaxLength) {
   const errors = {};
@@ -22,7 +34,7 @@ export function validateTicket(values, titleMaxLength) {
   return errors;
 }
 
-function ClassifyStatus({ status, suggestion, error, meta }) {
+function ClassifyStatus({ status, suggestion, error, meta, stale }) {
   if (status === 'loading') {
     return (
       <span className="classify-status classify-status--loading">
@@ -53,10 +65,15 @@ function ClassifyStatus({ status, suggestion, error, meta }) {
           ✦
         </span>{' '}
         AI suggestion: {pair}
+        {stale ? <span className="classify-status__stale"> (for the earlier description)</span> : null}
       </span>
     );
   }
-  return <span className="classify-status">Category and priority are suggested from the description.</span>;
+  return (
+    <span className="classify-status">
+      Category and priority are suggested when you leave the description, or with Suggest.
+    </span>
+  );
 }
 
 function SuggestedBadge({ origin, isDefault }) {
@@ -72,9 +89,11 @@ function SuggestedBadge({ origin, isDefault }) {
  * The "New ticket" form. Props in:
  * - classification: { status, suggestion, error } from useClassify
  * Events out:
- * - onDescriptionSettled(text): the description paused or lost focus
+ * - onDescriptionSettled(text, { explicit }): the description lost focus, or
+ *   the agent pressed "Suggest" (explicit); never while typing
+ * - onReset({ used }): the form was cleared after a successful submit; used
+ *   says the ticket was linked to the suggestion shown
  * - onSubmit(fields): resolves on success, rejects with an ApiError otherwise
- * - onReset(): the form was cleared after a successful submit
  */
 export default function TicketForm({ classification, onDescriptionSettled, onSubmit, onReset }) {
   const [draft, setDraft] = useState(EMPTY_DRAFT);
@@ -83,7 +102,6 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
   const [formError, setFormError] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [notice, setNotice] = useState('');
-  const pauseTimerRef = useRef(null);
   const fieldRefs = useRef({});
   const id = useId();
   const meta = useChoices();
@@ -111,25 +129,20 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
     }
   }
 
-  useEffect(() => () => clearTimeout(pauseTimerRef.current), []);
-
   const setField = (name, value) => {
     setDraft((current) => ({ ...current, values: { ...current.values, [name]: value } }));
     if (errors[name]) setErrors((current) => ({ ...current, [name]: undefined }));
     setNotice('');
   };
 
-  const handleDescriptionChange = (event) => {
-    const text = event.target.value;
-    setField('description', text);
-    clearTimeout(pauseTimerRef.current);
-    pauseTimerRef.current = setTimeout(() => onDescriptionSettled?.(text), CLASSIFY_PAUSE_MS);
-  };
-
-  const handleDescriptionBlur = (event) => {
-    clearTimeout(pauseTimerRef.current);
-    onDescriptionSettled?.(event.target.value);
-  };
+  const handleDescriptionBlur = (event) => onDescriptionSettled?.(event.target.value);
+  const handleSuggest = () => onDescriptionSettled?.(values.description, { explicit: true });
+  const settledDescription = values.description.trim();
+  const suggestionStale = Boolean(suggestion && suggestion.text && suggestion.text !== settledDescription);
+  const canSuggest =
+    settledDescription.length >= MIN_CLASSIFY_LENGTH &&
+    classifyStatus !== 'loading' &&
+    !(suggestion && suggestion.text === settledDescription);
 
   const handleChoice = (name) => (event) => {
     setField(name, event.target.value);
@@ -154,16 +167,25 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
     }
     setErrors({});
     setSubmitting(true);
+    const fields = {
+      title: values.title.trim(),
+      description: values.description.trim(),
+      category: values.category,
+      priority: values.priority,
+    };
+    const suggestionId = suggestionIdFor(suggestion, fields.description);
     try {
-      const result = await onSubmit({
-        title: values.title.trim(),
-        description: values.description.trim(),
-        category: values.category,
-        priority: values.priority,
-      });
-      clearTimeout(pauseTimerRef.current);
+      let result;
+      let linked = Boolean(suggestionId);
+      try {
+        result = await onSubmit(suggestionId ? { ...fields, suggestion_id: suggestionId } : fields);
+      } catch (error) {
+        if (!suggestionId || !isOnlySuggestionError(error)) throw error;
+        linked = false;
+        result = await onSubmit(fields);
+      }
       setDraft(EMPTY_DRAFT);
-      onReset?.();
+      onReset?.({ used: linked });
       const ticket = result?.ticket;
       setNotice(ticket ? `Ticket #${ticket.id} created.` : 'Ticket created.');
       fieldRefs.current.title?.focus();
@@ -273,13 +295,25 @@ export default function TicketForm({ classification, onDescriptionSettled, onSub
           placeholder="What happened? What did the customer expect?"
           aria-invalid={errors.description ? 'true' : undefined}
           aria-describedby={describedBy('description', `${fieldId('classify')}`)}
-          onChange={handleDescriptionChange}
+          onChange={(e) => setField('description', e.target.value)}
           onBlur={handleDescriptionBlur}
         />
         {fieldError('description')}
-        <p className="field-hint" id={fieldId('classify')} aria-live="polite">
-          <ClassifyStatus status={classifyStatus} suggestion={suggestion} error={classifyError} meta={meta} />
-        </p>
+        <div className="classify-row">
+          <p className="field-hint" id={fieldId('classify')} aria-live="polite">
+            <ClassifyStatus
+              status={classifyStatus}
+              suggestion={suggestion}
+              error={classifyError}
+              meta={meta}
+              stale={suggestionStale}
+            />
+          </p>
+          <button type="button" className="button button--small" onClick={handleSuggest} disabled={!canSuggest}>
+            Suggest
+          </button>
+        </div>
+        <SimilarTickets title={values.title} description={values.description} />
       </div>
 
       <div className="field-row">

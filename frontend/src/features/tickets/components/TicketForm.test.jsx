@@ -5,11 +5,15 @@ import { ApiError } from '../../../lib/apiClient';
 import { renderWithProviders as render } from '../../../test/render';
 import { classifyTicket } from '../api';
 import { useClassify } from '../hooks/useClassify';
-import TicketForm from './TicketForm';
+import TicketForm, { suggestionIdFor } from './TicketForm';
 
 vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal()),
   classifyTicket: vi.fn(),
+}));
+vi.mock('../../triage/api', async (importOriginal) => ({
+  ...(await importOriginal()),
+  getSimilarTickets: vi.fn(async () => []),
 }));
 
 function deferred() {
@@ -82,13 +86,116 @@ describe('TicketForm', () => {
     expect(within(form).getByText(/AI suggestion: Billing · High/)).toBeInTheDocument();
   });
 
-  it('classifies after typing pauses, without waiting for blur', async () => {
+  it('never classifies while the agent types, however long the pause', async () => {
     classifyTicket.mockResolvedValue(suggestion('account', 'low'));
     const { user, field } = setup();
 
     await user.type(field('Description'), 'How do I reset my password?');
-    await waitFor(() => expect(field('Category')).toHaveValue('account'), { timeout: 3000 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(classifyTicket).not.toHaveBeenCalled();
+  });
+
+  it('classifies a settled description once: blur again and Suggest send nothing more', async () => {
+    classifyTicket.mockResolvedValue(suggestion('account', 'low', { suggestionId: 5 }));
+    const { user, field } = setup();
+    const suggest = screen.getByRole('button', { name: 'Suggest' });
+
+    await user.type(field('Description'), 'How do I reset my password?');
+    await user.tab();
+    await waitFor(() => expect(field('Category')).toHaveValue('account'));
+    expect(suggest).toBeDisabled();
+
+    await user.click(field('Description'));
+    await user.tab();
+    await user.click(field('Description'));
+    await user.type(field('Description'), '!');
+    await user.type(field('Description'), '{Backspace}');
+    await user.tab();
+    expect(suggest).toBeDisabled();
     expect(classifyTicket).toHaveBeenCalledTimes(1);
+
+    // A changed description is a new text: Suggest sends it, once.
+    await user.type(field('Description'), ' It expired.');
+    expect(suggest).toBeEnabled();
+    await user.click(suggest);
+    await user.click(field('Description'));
+    await user.tab();
+    await waitFor(() => expect(classifyTicket).toHaveBeenCalledTimes(2));
+    expect(classifyTicket).toHaveBeenLastCalledWith('How do I reset my password? It expired.', expect.anything());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(classifyTicket).toHaveBeenCalledTimes(2);
+  });
+
+  it('tries a failed suggestion again only when Suggest is pressed', async () => {
+    classifyTicket.mockRejectedValueOnce(new ApiError('The ticket service had a problem.', { status: 503 }));
+    classifyTicket.mockResolvedValueOnce(suggestion('technical', 'high'));
+    const { user, form, field } = setup();
+
+    await user.type(field('Description'), 'The export crashes every time');
+    await user.tab();
+    await waitFor(() => expect(within(form).getByText(/No suggestion available/)).toBeInTheDocument());
+    await user.click(field('Description'));
+    await user.tab();
+    expect(classifyTicket).toHaveBeenCalledTimes(1);
+
+    await user.click(screen.getByRole('button', { name: 'Suggest' }));
+    await waitFor(() => expect(field('Category')).toHaveValue('technical'));
+    expect(classifyTicket).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends the suggestion_id it showed, and only for the description it was made for', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'medium', { suggestionId: 41, source: 'llm' }));
+    const { user, field, onSubmit } = setup();
+
+    await user.type(field('Title'), 'Double charge');
+    await user.type(field('Description'), 'I was charged twice this month');
+    await user.tab();
+    await waitFor(() => expect(field('Priority')).toHaveValue('medium'));
+    await user.selectOptions(field('Priority'), 'high');
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+    expect(onSubmit).toHaveBeenLastCalledWith({
+      title: 'Double charge',
+      description: 'I was charged twice this month',
+      category: 'billing',
+      priority: 'high',
+      suggestion_id: 41,
+    });
+    // The used suggestion is not asked for again when the form clears.
+    await waitFor(() => expect(field('Description')).toHaveValue(''));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(classifyTicket).toHaveBeenCalledTimes(1);
+  });
+
+  it('links a suggestion only to the description it was made for', () => {
+    const shown = { ...suggestion('billing', 'medium'), suggestionId: 41, text: 'I was charged twice' };
+    expect(suggestionIdFor(shown, '  I was charged twice ')).toBe(41);
+    expect(suggestionIdFor(shown, 'I was charged twice, and again')).toBeNull();
+    expect(suggestionIdFor({ ...shown, suggestionId: null }, 'I was charged twice')).toBeNull();
+    expect(suggestionIdFor(null, 'I was charged twice')).toBeNull();
+  });
+
+  it('files the ticket without the link when the suggestion can no longer be used', async () => {
+    classifyTicket.mockResolvedValue(suggestion('billing', 'medium', { suggestionId: 41 }));
+    const onSubmit = vi
+      .fn()
+      .mockRejectedValueOnce(
+        new ApiError('Please correct the highlighted fields.', {
+          status: 400,
+          fieldErrors: { suggestion_id: 'This suggestion has expired.' },
+        }),
+      )
+      .mockResolvedValueOnce({ ticket: { id: 8 }, visible: true });
+    const { user, form, field } = setup(onSubmit);
+
+    await user.type(field('Title'), 'Double charge');
+    await user.type(field('Description'), 'I was charged twice this month');
+    await user.tab();
+    await waitFor(() => expect(field('Priority')).toHaveValue('medium'));
+    await user.click(screen.getByRole('button', { name: 'Create ticket' }));
+
+    await waitFor(() => expect(within(form).getByRole('status')).toHaveTextContent('Ticket #8 created.'));
+    expect(onSubmit).toHaveBeenCalledTimes(2);
+    expect(onSubmit.mock.calls[1][0]).not.toHaveProperty('suggestion_id');
   });
 
   it('keeps a choice the agent made before the suggestion arrived', async () => {

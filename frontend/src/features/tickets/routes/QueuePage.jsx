@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import StatsPanel from '../../stats/components/StatsPanel';
+import TriagePanel from '../../triage/components/TriagePanel';
 import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
 import TicketForm from '../components/TicketForm';
@@ -8,6 +8,7 @@ import TicketList from '../components/TicketList';
 import { hasActiveFilters } from '../filters';
 import { useClassify } from '../hooks/useClassify';
 import { useLiveArrivals } from '../../live/hooks/useLiveArrivals';
+import { useSearchTerm } from '../hooks/useSearchTerm';
 import { useTicketList } from '../hooks/useTicketList';
 import { useTicketMeta } from '../hooks/useTicketMeta';
 import { useCreateTicket, useUpdateTicket } from '../hooks/useTicketMutations';
@@ -19,9 +20,12 @@ export const SEARCH_DEBOUNCE_MS = 350;
 export default function QueuePage() {
   const meta = useTicketMeta();
   const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
-  const debouncedSearch = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
-  // Clearing the search applies at once; typing waits for a pause.
-  const search = filters.search === '' ? '' : debouncedSearch;
+  // Clearing the search applies at once; typing waits for a pause and 3 characters; Enter applies any text.
+  const {
+    term: search,
+    tooShort: searchTooShort,
+    submit: submitSearch,
+  } = useSearchTerm(filters.search, SEARCH_DEBOUNCE_MS);
   const query = useMemo(
     () => ({ category: filters.category, priority: filters.priority, status: filters.status, search }),
     [filters.category, filters.priority, filters.status, search],
@@ -81,6 +85,7 @@ export default function QueuePage() {
           updatedAt={stats.updatedAt}
           onRetry={stats.refresh}
         />
+        <TriagePanel />
       </div>
 
       <div className="layout__form">
@@ -93,7 +98,14 @@ export default function QueuePage() {
       </div>
 
       <div className="layout__list">
-        <Filters filters={filters} active={filtersActive} onChange={updateFilters} onClear={handleClearFilters} />
+        <Filters
+          filters={filters}
+          active={filtersActive}
+          onChange={updateFilters}
+          onClear={handleClearFilters}
+          searchTooShort={searchTooShort}
+          onSearchSubmit={submitSearch}
+        />
         {hiddenTicket ? (
           <div className="notice" role="status">
             <span>Ticket #{hiddenTicket.id} was created but the current filters hide it.</span>

@@ -5,6 +5,7 @@ import App from '../../../App';
 import { ApiError } from '../../../lib/apiClient';
 import { META } from '../../../test/fixtures';
 import * as statsApi from '../../stats/api';
+import * as triageApi from '../../triage/api';
 import * as ticketsApi from '../api';
 
 vi.mock('../api', async (importOriginal) => ({
@@ -19,8 +20,13 @@ vi.mock('../../stats/api', async (importOriginal) => ({
   ...(await importOriginal()),
   getStats: vi.fn(),
 }));
+vi.mock('../../triage/api', async (importOriginal) => ({
+  ...(await importOriginal()),
+  getTriageStats: vi.fn(),
+  getSimilarTickets: vi.fn(),
+}));
 
-const api = { ...ticketsApi, ...statsApi, ApiError };
+const api = { ...ticketsApi, ...statsApi, ...triageApi, ApiError };
 
 const ticket = (id, fields = {}) => ({
   id,
@@ -55,6 +61,8 @@ beforeEach(() => {
     .mockReset()
     .mockResolvedValue({ category: 'general', priority: 'low', isDefault: false, note: '' });
   api.getTicketMeta.mockReset().mockResolvedValue(META);
+  api.getTriageStats.mockReset().mockRejectedValue(new ApiError('Not in this test', { status: 503 }));
+  api.getSimilarTickets.mockReset().mockResolvedValue([]);
 });
 
 function cardFor(title) {
@@ -98,6 +106,26 @@ describe('ticket list', () => {
     await waitFor(() => expect(lastListFilters().search).toBe('login'));
     const searches = api.listTickets.mock.calls.slice(callsBefore).map((c) => c[0].filters.search);
     expect(searches).toEqual(['login']);
+  });
+
+  it('waits for 3 characters before searching while typing, and searches shorter words on Enter', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByRole('list', { name: 'Tickets' });
+    const callsBefore = api.listTickets.mock.calls.length;
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+
+    await user.type(box, 'ab');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(api.listTickets.mock.calls.slice(callsBefore).map((c) => c[0].filters.search)).toEqual([]);
+    expect(box).toHaveAccessibleDescription('3+ characters, or press Enter');
+
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(lastListFilters().search).toBe('ab'));
+    expect(box).not.toHaveAccessibleDescription();
+
+    await user.type(box, 'c');
+    await waitFor(() => expect(lastListFilters().search).toBe('abc'));
   });
 
   it('starts from the filters in a bookmarked URL', async () => {
