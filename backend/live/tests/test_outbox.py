@@ -184,14 +184,14 @@ def test_a_statement_over_the_bulk_limit_publishes_one_reset(events):
 def test_positions_follow_commit_order_not_write_order(events):
     """The first writer commits last: its event must come after the second's,
     or a reader that saw the second would skip the first for ever. (Different
-    categories: writers of the same one wait on each other's statistics row.)"""
+    categories and days: writers of the same ones wait on each other's statistics rows.)"""
     url = database_url(connection.settings_dict)
     early, late = psycopg2.connect(url), psycopg2.connect(url)
     try:
         with early.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
-                "VALUES ('early', 'd', 'general', 'low', 'open', now())"
+                "VALUES ('early', 'd', 'general', 'low', 'open', now() - interval '2 days')"
             )
         with late.cursor() as cursor:
             cursor.execute(
