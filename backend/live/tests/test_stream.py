@@ -25,7 +25,11 @@ NEW_TICKET = {
 
 @pytest.fixture
 def server_env(transactional_db):
-    return {"DATABASE_URL": database_url(connection.settings_dict), "LIVE_HEARTBEAT_SECONDS": "0.5"}
+    return {
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "LIVE_HEARTBEAT_SECONDS": "0.5",
+        "API_AUTH": "open",  # the brief's open mode; test_views covers the closed one
+    }
 
 
 @pytest.fixture
