@@ -97,11 +97,16 @@ trap 'exit 130' INT TERM
 
 LLM_PORT="$(free_port)"
 API_PORT="$(free_port)"
+EVENTS_PORT="$(free_port)"
 WEB_PORT="$(free_port)"
 API_URL="http://127.0.0.1:$API_PORT"
+EVENTS_URL="http://127.0.0.1:$EVENTS_PORT/api/events/"
+# The live tests stop the stream server: while this file exists it stays down.
+export E2E_EVENTS_PAUSE="$WORK_DIR/events.pause"
+export E2E_EVENTS_PID="$WORK_DIR/events.pid"
 WEB_URL="http://127.0.0.1:$WEB_PORT"
 
-echo "e2e: database $DB_NAME, API $API_URL, app $WEB_URL, logs in frontend/test-results/e2e-logs"
+echo "e2e: database $DB_NAME, API $API_URL, events $EVENTS_URL, app $WEB_URL, logs in frontend/test-results/e2e-logs"
 pg "CREATE DATABASE \"$DB_NAME\""
 db_created=1
 
@@ -133,7 +138,19 @@ pids+=($!)
 (cd backend && exec "$PY" manage.py runserver "127.0.0.1:$API_PORT" --noreload) >"$LOG_DIR/api.log" 2>&1 &
 pids+=($!)
 
-(cd frontend && REACT_APP_API_URL="$API_URL" npx vite build --outDir "$WORK_DIR/dist" --emptyOutDir) \
+(
+  cd backend
+  while :; do
+    while [ -e "$E2E_EVENTS_PAUSE" ]; do sleep 0.1; done
+    "$PY" -m live --host 127.0.0.1 --port "$EVENTS_PORT" &
+    echo $! >"$E2E_EVENTS_PID"
+    wait $! || true
+    sleep 0.2
+  done
+) >"$LOG_DIR/events.log" 2>&1 &
+pids+=($!)
+
+(cd frontend && REACT_APP_API_URL="$API_URL" REACT_APP_EVENTS_URL="$EVENTS_URL" npx vite build --outDir "$WORK_DIR/dist" --emptyOutDir) \
   >"$LOG_DIR/build.log" 2>&1 || { echo "build failed:" >&2; tail -n 30 "$LOG_DIR/build.log" >&2; exit 1; }
 (cd frontend && REACT_APP_API_URL="$API_URL" exec npm run serve -- --dir "$WORK_DIR/dist" --host 127.0.0.1 --port "$WEB_PORT") \
   >"$LOG_DIR/web.log" 2>&1 &
@@ -142,8 +159,13 @@ set +m
 
 wait_for "$API_URL/api/auth/csrf/" "The API" "$LOG_DIR/api.log"
 wait_for "$WEB_URL/" "The app server" "$LOG_DIR/web.log"
+for _ in $(seq 1 120); do  # the stream never ends: wait for its port instead
+  "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+    "$EVENTS_PORT" 2>/dev/null && break
+  sleep 0.5
+done
 
 status=0
 if [ "$#" -eq 0 ]; then set -- npx playwright test; fi
-(cd frontend && E2E_BASE_URL="$WEB_URL" E2E_API_URL="$API_URL" "$@") || status=$?
+(cd frontend && E2E_BASE_URL="$WEB_URL" E2E_API_URL="$API_URL" E2E_EVENTS_URL="$EVENTS_URL" "$@") || status=$?
 exit "$status"

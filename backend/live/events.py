@@ -5,13 +5,16 @@ The outbox keeps only the kind, the subject's id and a small detail, so an
 event's data always has the API's current shape: `ticket.created` and
 `ticket.updated` carry the ticket exactly as `GET /api/tickets/{id}/` returns
 it (through TicketSerializer), so a field added to the serializer appears in
-the events too. A new kind of event is a trigger writing rows of that kind and
+the events too; `comment.created` carries the comment as the comments endpoint
+returns it, plus its `ticket` id. A new kind of event is a trigger writing rows of that kind and
 a builder registered here with `@payloads_for("kind")`.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from comments.selectors import comments_by_ids
+from comments.serializers import CommentSerializer
 from rest_framework.renderers import JSONRenderer
 
 from tickets.models import Ticket
@@ -97,10 +100,25 @@ def _ticket_payloads(events: list[Event]) -> dict[int, dict | None]:
         if ticket is None:
             payloads[event.pk] = None
         elif event.kind == "ticket.updated":
-            changed = {names.get(column, column) for column in event.detail.get("changed", [])}
-            payloads[event.pk] = {**ticket, "changed": [name for name in ticket if name in changed]}
+            # Only the fields the API shows: a change of internal columns alone
+            # (`resolved_at`) is not an event for clients.
+            columns = {names.get(column, column) for column in event.detail.get("changed", [])}
+            changed = [name for name in ticket if name in columns]
+            payloads[event.pk] = {**ticket, "changed": changed} if changed else None
         else:
             payloads[event.pk] = dict(ticket)
+    return payloads
+
+
+@payloads_for("comment.created")
+def _comment_payloads(events: list[Event]) -> dict[int, dict | None]:
+    comments = {comment.pk: comment for comment in comments_by_ids({event.subject_id for event in events})}
+    payloads: dict[int, dict | None] = {}
+    for event in events:
+        comment = comments.get(event.subject_id)
+        payloads[event.pk] = (
+            None if comment is None else {**CommentSerializer(comment).data, "ticket": comment.ticket_id}
+        )
     return payloads
 
 

@@ -1,4 +1,5 @@
-"""The triggers that write the outbox (`live_event`) on every change of a ticket.
+"""The triggers that write the outbox (`live_event`) on every change of a ticket
+and every new comment.
 
 Triggers rather than code in the services: every write path is covered (the
 API, the admin, `bulk_create`, `QuerySet.update`, management commands, raw SQL)
@@ -13,6 +14,10 @@ new rows as JSON, so a field added to the ticket later is covered without a
 new trigger. At commit a deferred trigger numbers the transaction's events
 under a lock held until the commit completes, so positions follow commit order,
 and sends one NOTIFY to wake the stream servers.
+
+Comments: `comment.created` for each new comment (the same statement-level
+shape; a statement adding more than BULK_EVENT_LIMIT comments writes one
+`reset`). Edits and deletes of comments are not published: the API has none.
 
 SQLite (`make run` without DATABASE_URL): row-level triggers write the same
 rows; SQLite commits one writer at a time, so the row id is the position.
@@ -113,6 +118,33 @@ CREATE TRIGGER live_ticket_truncate AFTER TRUNCATE ON tickets_ticket
     FOR EACH STATEMENT EXECUTE FUNCTION live_ticket_events();
 """
 
+POSTGRESQL_COMMENTS_CREATE = f"""
+CREATE FUNCTION live_comment_events() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added bigint;
+BEGIN
+    SELECT count(*) INTO added FROM new_rows;
+    IF added = 0 THEN
+        RETURN NULL;
+    ELSIF added > {BULK_EVENT_LIMIT} THEN
+        INSERT INTO live_event (kind, detail)
+        VALUES ('reset', jsonb_build_object('reason', 'bulk_change', 'comments', added));
+    ELSE
+        INSERT INTO live_event (kind, subject_id) SELECT 'comment.created', id FROM new_rows ORDER BY id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER live_comment_insert AFTER INSERT ON comments_comment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION live_comment_events();
+"""
+
+POSTGRESQL_COMMENTS_DROP = """
+DROP TRIGGER IF EXISTS live_comment_insert ON comments_comment;
+DROP FUNCTION IF EXISTS live_comment_events();
+"""
+
 POSTGRESQL_DROP = """
 DROP TRIGGER IF EXISTS live_ticket_insert ON tickets_ticket;
 DROP TRIGGER IF EXISTS live_ticket_update ON tickets_ticket;
@@ -128,7 +160,13 @@ DROP INDEX IF EXISTS live_event_unnumbered;
 ALTER TABLE live_event DROP COLUMN IF EXISTS txid;
 """
 
-SQLITE_TRIGGERS = ("live_event_number", "live_ticket_insert", "live_ticket_update", "live_ticket_delete")
+SQLITE_TRIGGERS = (
+    "live_event_number",
+    "live_ticket_insert",
+    "live_ticket_update",
+    "live_ticket_delete",
+    "live_comment_insert",
+)
 SQLITE_NOW = "STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')"
 
 
@@ -152,6 +190,14 @@ def sqlite_trigger_sql(ticket_table: str, columns: list[str]) -> list[str]:
     ]
 
 
+def sqlite_comment_trigger_sql(comment_table: str) -> str:
+    return (
+        f'CREATE TRIGGER live_comment_insert AFTER INSERT ON "{comment_table}" '
+        "BEGIN INSERT INTO live_event (kind, subject_id, detail, created_at) "
+        f"VALUES ('comment.created', NEW.id, '{{}}', {SQLITE_NOW}); END"
+    )
+
+
 def install_sqlite_triggers(sender=None, using="default", apps=global_apps, **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
@@ -165,10 +211,17 @@ def install_sqlite_triggers(sender=None, using="default", apps=global_apps, **kw
     if ticket._meta.db_table not in tables or "live_event" not in tables:
         return
     columns = [field.column for field in ticket._meta.concrete_fields]
+    statements = sqlite_trigger_sql(ticket._meta.db_table, columns)
+    try:
+        comment_table = apps.get_model("comments", "Comment")._meta.db_table
+    except LookupError:
+        comment_table = None
+    if comment_table in tables:
+        statements.append(sqlite_comment_trigger_sql(comment_table))
     with connection.cursor() as cursor:
         for name in SQLITE_TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for statement in sqlite_trigger_sql(ticket._meta.db_table, columns):
+        for statement in statements:
             cursor.execute(statement)
 
 
@@ -180,3 +233,13 @@ def install_postgresql_triggers(apps, schema_editor):
 def drop_postgresql_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_DROP)
+
+
+def install_postgresql_comment_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_COMMENTS_CREATE)
+
+
+def drop_postgresql_comment_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_COMMENTS_DROP)

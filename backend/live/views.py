@@ -31,6 +31,8 @@ STREAM_DESCRIPTION = """Server-Sent Events. Each event has an increasing `id`, a
 - `ticket.created`, `ticket.updated`: the ticket as `GET /api/tickets/{id}/` returns it; updates add
   `changed`, the names of the fields that changed.
 - `ticket.deleted`: `{"id": N}`.
+- `comment.created`: the comment as `GET /api/tickets/{id}/comments/` lists it, plus `ticket` (its
+  ticket's id).
 - `reset`: `{"reason": ...}`: the missed events cannot be replayed (too old, too many, a bulk change);
   reload, then go on with the events that follow.
 - `ready`: `{"last_event_id": N}`: the catch-up is done; events after N follow.

@@ -44,7 +44,39 @@ def test_api_update_publishes_ticket_updated_naming_the_changed_fields(api, even
 
     event = stream_events(events())[-1]
     assert event.kind == "ticket.updated"
-    assert event.data == {**api.get(f"/api/tickets/{ticket.pk}/").json(), "changed": ["priority", "status"]}
+    assert event.data == {
+        **api.get(f"/api/tickets/{ticket.pk}/").json(),
+        "changed": ["priority", "status", "updated_at"],
+    }
+
+
+def test_changed_names_only_fields_the_api_shows_never_internal_columns(api, events):
+    """Resolving sets the internal `resolved_at` too: events name API fields only."""
+    agent = User.objects.create_user("dana", password="pw-0123456789")
+    ticket = make_ticket(status="open")
+    Event.objects.all().delete()
+    api.patch(f"/api/tickets/{ticket.pk}/", {"status": "resolved"}, format="json")
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE tickets_ticket SET resolved_at = %s WHERE id = %s", ["2020-01-01", ticket.pk])
+
+    published = [event.data["changed"] for event in stream_events(events())]
+    api_fields = set(api.get(f"/api/tickets/{ticket.pk}/").json())
+    assert published[0] == ["status", "updated_at"]
+    assert published[1] in (["assignee"], ["assignee", "updated_at"])  # SQLite keeps no stamp trigger
+    assert all(changed and set(changed) <= api_fields for changed in published)
+
+
+def test_an_update_of_internal_columns_alone_names_no_internal_column(events):
+    """SQLite keeps `resolved_at` as written (no event for clients); PostgreSQL's
+    stamp trigger keeps the first resolution and moves `updated_at`."""
+    ticket = make_ticket(status="resolved")
+    Event.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE tickets_ticket SET resolved_at = %s WHERE id = %s", ["2020-01-01", ticket.pk])
+
+    published = stream_events(events())
+    assert [event.data["changed"] for event in published] in ([], [["updated_at"]])
 
 
 def test_an_update_that_changes_nothing_publishes_nothing(api, events):
@@ -74,7 +106,11 @@ def test_raw_sql_bulk_update_and_delete_publish_one_event_per_ticket(events):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM tickets_ticket WHERE id = %s", [second.pk])
 
-    published = [(e.kind, e.subject_id, e.detail.get("changed")) for e in events()]
+    stamps = {"updated_at", "resolved_at"}  # moved by PostgreSQL's stamp trigger, not by SQLite
+    published = [
+        (e.kind, e.subject_id, [c for c in e.detail["changed"] if c not in stamps] if e.detail else None)
+        for e in events()
+    ]
     assert published == [
         ("ticket.updated", first.pk, ["priority"]),
         ("ticket.updated", first.pk, ["status"]),
@@ -102,7 +138,7 @@ def test_admin_changes_publish_events(client, events):
     assert (event.kind, event.data["id"], event.data["changed"]) == (
         "ticket.updated",
         ticket.pk,
-        ["priority", "status"],
+        ["priority", "status", "updated_at"],
     )
 
 
@@ -148,14 +184,14 @@ def test_a_statement_over_the_bulk_limit_publishes_one_reset(events):
 def test_positions_follow_commit_order_not_write_order(events):
     """The first writer commits last: its event must come after the second's,
     or a reader that saw the second would skip the first for ever. (Different
-    categories: writers of the same one wait on each other's statistics row.)"""
+    categories and days: writers of the same ones wait on each other's statistics rows.)"""
     url = database_url(connection.settings_dict)
     early, late = psycopg2.connect(url), psycopg2.connect(url)
     try:
         with early.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at) "
-                "VALUES ('early', 'd', 'general', 'low', 'open', now())"
+                "VALUES ('early', 'd', 'general', 'low', 'open', now() - interval '2 days')"
             )
         with late.cursor() as cursor:
             cursor.execute(

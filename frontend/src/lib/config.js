@@ -16,6 +16,23 @@ function readApiUrl() {
 
 export const API_URL = readApiUrl();
 
-// How many tickets one page of the list holds, and how often statistics refresh.
+function readEventsUrl() {
+  const raw = (import.meta.env.REACT_APP_EVENTS_URL || '').trim();
+  const fallback = `${API_URL}/api/events/`;
+  if (!raw) return fallback;
+  try {
+    new URL(raw);
+  } catch {
+    console.warn(`REACT_APP_EVENTS_URL "${raw}" is not a valid URL; using ${fallback}`);
+    return fallback;
+  }
+  return raw;
+}
+
+// The live event stream (Server-Sent Events); the API's own path when unset.
+export const EVENTS_URL = readEventsUrl();
+
+// How many tickets one page of the list holds, and how often statistics refresh
+// by themselves (a safety net: live events refresh them as changes happen).
 export const PAGE_SIZE = 50;
-export const STATS_POLL_MS = 15000;
+export const STATS_POLL_MS = 60000;

@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useRef } from 'react';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
+import LiveMark, { liveItemProps } from '../../live/components/LiveMark';
 import TicketCard from './TicketCard';
 
 const EMPTY = [];
@@ -126,7 +127,8 @@ export default function TicketList({
       {shownTickets.length > 0 && status !== 'error' ? (
         <ul className={`ticket-list__items${status === 'loading' ? ' is-stale' : ''}`} aria-label="Tickets">
           {shownTickets.map((ticket) => (
-            <li key={ticket.id}>
+            <li key={ticket.id} {...liveItemProps(ticket)}>
+              <LiveMark ticket={ticket} />
               <TicketCard
                 ticket={ticket}
                 saving={Boolean(rowState[ticket.id]?.saving)}

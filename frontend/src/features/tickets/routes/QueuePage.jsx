@@ -11,7 +11,7 @@ import TicketForm from '../components/TicketForm';
 import TicketList from '../components/TicketList';
 import { hasActiveFilters } from '../filters';
 import { useClassify } from '../hooks/useClassify';
-import { useNewArrivals } from '../hooks/useNewArrivals';
+import { useLiveArrivals } from '../../live/hooks/useLiveArrivals';
 import { useSearchTerm } from '../hooks/useSearchTerm';
 import { useTicketList } from '../hooks/useTicketList';
 import { useTicketMeta } from '../hooks/useTicketMeta';
@@ -56,7 +56,7 @@ export default function QueuePage() {
   // button there only); wider screens always show it.
   const [formOpen, setFormOpen] = useState(false);
   const formId = useId();
-  const { arrivals, noteOwnCreate } = useNewArrivals(stats.stats?.total_tickets, tickets.version);
+  const { arrivals, noteOwnCreate } = useLiveArrivals(query, tickets, stats.stats?.total_tickets);
 
   const metaFailed = meta.isError && !meta.isFetching;
   const listStatus = metaFailed ? 'error' : tickets.status;
