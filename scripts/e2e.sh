@@ -152,7 +152,7 @@ pids+=($!)
 
 (cd frontend && REACT_APP_API_URL="$API_URL" REACT_APP_EVENTS_URL="$EVENTS_URL" npx vite build --outDir "$WORK_DIR/dist" --emptyOutDir) \
   >"$LOG_DIR/build.log" 2>&1 || { echo "build failed:" >&2; tail -n 30 "$LOG_DIR/build.log" >&2; exit 1; }
-(cd frontend && REACT_APP_API_URL="$API_URL" exec npm run serve -- --dir "$WORK_DIR/dist" --host 127.0.0.1 --port "$WEB_PORT") \
+(cd frontend && REACT_APP_API_URL="$API_URL" REACT_APP_EVENTS_URL="$EVENTS_URL" exec npm run serve -- --dir "$WORK_DIR/dist" --host 127.0.0.1 --port "$WEB_PORT") \
   >"$LOG_DIR/web.log" 2>&1 &
 pids+=($!)
 set +m
