@@ -69,7 +69,41 @@ if [ "${SKIP_MIGRATE:-0}" != "1" ]; then
   DATABASE_URL="${DATABASE_DIRECT_URL:-${DATABASE_URL:-}}" "$PYTHON" manage.py migrate --noinput
 fi
 if [ "${SKIP_COLLECTSTATIC:-0}" != "1" ]; then
-  "$PYTHON" manage.py collectstatic --noinput --verbosity 0
+  # Hashing and compressing every static file takes long on a busy machine, so
+  # it is done only when the files found (names, sizes, times) or the storage
+  # differ from the last collection: a restart of the same code skips it.
+  "$PYTHON" - <<'PY'
+import hashlib
+import os
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+
+django.setup()
+from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+
+entries = [settings.STORAGES["staticfiles"]["BACKEND"], settings.STATIC_URL]
+for number, finder in enumerate(get_finders()):
+    for path, storage in finder.list(["CVS", ".*", "*~"]):
+        stat = os.stat(storage.path(path))
+        prefix = getattr(storage, "prefix", None) or ""
+        entries.append(f"{number}\0{prefix}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+fingerprint = hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+stamp = Path(settings.STATIC_ROOT) / ".collected"
+manifest = getattr(staticfiles_storage, "manifest_name", None)
+current = stamp.is_file() and stamp.read_text() == fingerprint
+if current and (manifest is None or staticfiles_storage.exists(manifest)):
+    print("entrypoint: static files are up to date")
+else:
+    print("entrypoint: collecting static files")
+    stamp.unlink(missing_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+PY
 fi
 
 if [ "$#" -eq 0 ]; then

@@ -32,7 +32,6 @@ DETAIL = {"$ref": "#/components/schemas/Detail"}
 # unknown and read-only fields, and the two list pages (which `oneOf` must tell
 # apart: an offset page has every property of a keyset page).
 CLOSED_OBJECTS = (
-    "TicketRequest",
     "TicketCreateRequest",
     "PatchedTicketRequest",
     "TicketOffsetPage",

@@ -90,6 +90,24 @@ def test_entrypoint_migrates_and_serves_the_api_with_static_files(empty_postgres
     assert exit_code == 0, log.read_text()
 
 
+def test_entrypoint_collects_static_files_again_only_when_they_changed(tmp_path):
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tickets.sqlite3'}",
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SKIP_MIGRATE": "1",
+    }
+    # The first start may collect (hash and compress everything): slow on a busy machine.
+    first = run_entrypoint("true", timeout=600, **env)
+    assert first.returncode == 0, first.stderr
+
+    again = run_entrypoint("true", timeout=60, **env)
+
+    assert again.returncode == 0, again.stderr
+    assert "entrypoint: static files are up to date" in again.stdout
+    assert "collecting" not in again.stdout
+
+
 def test_entrypoint_waits_for_a_database_that_starts_late(throwaway_postgres, tmp_path):
     port = free_port()
     log = tmp_path / "server.log"

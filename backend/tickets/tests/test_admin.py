@@ -3,6 +3,7 @@ saving the row happens for admin edits as for API edits."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from history.models import Via
 
 from tickets import admin as ticket_admin
 from tickets import services
@@ -11,6 +12,7 @@ from tickets.models import Ticket
 from .factories import make_ticket
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
@@ -57,7 +59,9 @@ def test_admin_add_creates_the_ticket_through_ticket_create(admin_client, servic
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     assert response.url == "/admin/tickets/ticket/"
-    assert service_calls == [("ticket_create", FORM)]
+    assert service_calls == [
+        ("ticket_create", {**FORM, "actor": User.objects.get(username="admin"), "via": Via.ADMIN})
+    ]
     assert (ticket.title, ticket.priority) == ("Printer jammed", "high")
 
 

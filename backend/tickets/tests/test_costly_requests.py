@@ -55,7 +55,7 @@ def test_a_description_over_50000_characters_is_refused_and_nothing_is_written(a
 
 def test_the_schema_documents_the_new_limits(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    ticket = schema["components"]["schemas"]["TicketRequest"]["properties"]["description"]
+    ticket = schema["components"]["schemas"]["TicketCreateRequest"]["properties"]["description"]
     offset = next(p for p in schema["paths"]["/api/tickets/"]["get"]["parameters"] if p["name"] == "offset")
 
     assert ticket["maxLength"] == 50_000

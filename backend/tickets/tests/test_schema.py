@@ -49,7 +49,7 @@ def test_docs_page_is_served_with_its_own_scripts_not_a_cdn(api):
 def _string_fields_of_request_bodies(schema):
     """(where, field schema) of every string property of a request body and every string query parameter."""
     components = schema["components"]["schemas"]
-    for name in ("TicketRequest", "PatchedTicketRequest", "ClassifyRequestRequest"):
+    for name in ("TicketCreateRequest", "PatchedTicketRequest", "ClassifyRequestRequest"):
         for field, spec in components[name]["properties"].items():
             if spec.get("type") == "string":
                 yield f"{name}.{field}", spec
@@ -71,7 +71,7 @@ def _string_fields_of_request_bodies(schema):
     ],
 )
 def test_schema_patterns_of_ticket_text_say_what_the_api_accepts(schema, api, text, accepted):
-    ticket = schema["components"]["schemas"]["TicketRequest"]["properties"]
+    ticket = schema["components"]["schemas"]["TicketCreateRequest"]["properties"]
     for field in ("title", "description"):
         assert bool(re.search(ticket[field]["pattern"], text)) is accepted, field
         body = {"title": "t", "description": "d", "category": "general", "priority": "low", field: text}
@@ -88,13 +88,20 @@ def test_schema_says_which_string_inputs_refuse_nul(schema, api):
         if "pattern" in spec and not re.search(spec["pattern"], "a\x00b")
     }
     assert refusing == {
-        "TicketRequest.title",
-        "TicketRequest.description",
+        "TicketCreateRequest.title",
+        "TicketCreateRequest.description",
         "PatchedTicketRequest.title",
         "PatchedTicketRequest.description",
         "get /api/tickets/ ?search",
+        "get /api/tickets/ ?assignee",
+        "get /api/tickets/export/ ?search",
+        "get /api/tickets/export/ ?assignee",
+        "get /api/events/ ?last_event_id",
     }
-    assert api.get("/api/tickets/?search=a%00b").status_code == 400
+    for query in ("search", "assignee"):
+        assert api.get(f"/api/tickets/?{query}=a%00b").status_code == 400, query
+        assert api.get(f"/api/tickets/export/?{query}=a%00b").status_code == 400, query
+    assert api.get("/api/events/?last_event_id=1%00").status_code == 400
     ticket = api.post(
         "/api/tickets/",
         {"title": "t", "description": "d", "category": "general", "priority": "low"},
