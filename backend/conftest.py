@@ -1,15 +1,14 @@
 """Shared fixtures. Tests run on the database DATABASE_URL names (PostgreSQL in
 CI); the header says which, and REQUIRE_DATABASE_VENDOR makes a wrong one fatal."""
 
-import json
 import os
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from rest_framework.test import APIClient
 
+from devtools.clients import StreamReadingAPIClient
 from devtools.fake_llm import FakeLLM
 
 
@@ -40,19 +39,6 @@ def _fresh_cache(db):
     caches["default"].clear()
     caches["throttle"].clear()
     yield
-
-
-class StreamReadingAPIClient(APIClient):
-    """An APIClient that reads streamed responses (the plain list) whole, so that
-    `.json()` and `.getvalue()` work on them as on any other response."""
-
-    def request(self, **kwargs):
-        response = super().request(**kwargs)
-        if response.streaming:
-            body = response.getvalue()
-            response.getvalue = lambda: body
-            response.json = lambda: json.loads(body)
-        return response
 
 
 @pytest.fixture

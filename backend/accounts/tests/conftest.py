@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.authentication import forget_all_tokens
+from devtools.clients import StreamReadingAPIClient
 
 from .factories import PASSWORD, make_agent
 
@@ -39,7 +40,7 @@ def admin_agent(db):
 def session_client(username: str, *, with_csrf: bool) -> APIClient:
     """A browser-like client signed in through the API, sending the CSRF token
     on unsafe requests only if asked to."""
-    client = APIClient(enforce_csrf_checks=True)
+    client = StreamReadingAPIClient(enforce_csrf_checks=True)
     csrf = client.get("/api/auth/csrf/").json()["csrf_token"]
     response = client.post(
         "/api/auth/login/", {"username": username, "password": PASSWORD}, format="json", HTTP_X_CSRFTOKEN=csrf

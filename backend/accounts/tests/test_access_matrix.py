@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.services import token_create
+from devtools.clients import StreamReadingAPIClient
 from tickets.models import Ticket
 from tickets.tests.factories import make_ticket
 
@@ -101,7 +102,7 @@ def call(client, method, path, body, world):
 
 
 def token_client(key: str, keyword: str = "Token") -> APIClient:
-    client = APIClient()
+    client = StreamReadingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"{keyword} {key}")
     return client
 
@@ -123,7 +124,7 @@ def test_requests_without_valid_credentials_get_401_and_write_nothing(
 ):
     agent = world["agent"]
     if credentials == "anonymous":
-        client = APIClient()
+        client = StreamReadingAPIClient()
     elif credentials == "bad token":
         client = token_client(secrets.token_hex(32))
     elif credentials == "revoked token":
@@ -211,7 +212,7 @@ def test_an_agent_cannot_revoke_another_agents_token(world):
     [("get", "/api/schema/"), ("get", "/api/docs/"), ("get", "/api/auth/csrf/")],
 )
 def test_the_schema_docs_and_csrf_token_need_no_credentials(required, db, method, path):
-    assert getattr(APIClient(), method)(path).status_code == 200
+    assert getattr(StreamReadingAPIClient(), method)(path).status_code == 200
 
 
 def test_sign_in_needs_no_credentials(required, agent):
@@ -226,7 +227,7 @@ def test_sign_in_needs_no_credentials(required, agent):
 
 def test_public_submission_opens_only_ticket_creation_and_classify(required, agent, settings):
     settings.PUBLIC_SUBMISSION = True
-    client = APIClient()
+    client = StreamReadingAPIClient()
     ticket = make_ticket()
 
     assert client.post("/api/tickets/", NEW_TICKET, format="json").status_code == 201

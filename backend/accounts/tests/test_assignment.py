@@ -2,8 +2,8 @@
 
 import pytest
 from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIClient
 
+from devtools.clients import StreamReadingAPIClient
 from tickets.models import Ticket
 from tickets.selectors import ticket_list
 from tickets.serializers import TicketSerializer
@@ -14,7 +14,7 @@ from .factories import make_agent, make_token
 
 @pytest.fixture
 def ada_client(agent):
-    client = APIClient()
+    client = StreamReadingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(agent)}")
     return client
 

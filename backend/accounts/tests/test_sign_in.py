@@ -9,13 +9,14 @@ from django.contrib.sessions.models import Session
 from rest_framework.test import APIClient
 
 from accounts.throttles import LoginAddressThrottle, LoginUsernameThrottle
+from devtools.clients import StreamReadingAPIClient
 
 from .conftest import session_client
 from .factories import PASSWORD, make_agent
 
 
 def csrf_client() -> tuple[APIClient, str]:
-    client = APIClient(enforce_csrf_checks=True)
+    client = StreamReadingAPIClient(enforce_csrf_checks=True)
     return client, client.get("/api/auth/csrf/").json()["csrf_token"]
 
 
@@ -49,7 +50,7 @@ def test_sign_in_sets_an_httponly_lax_session_cookie_and_returns_the_agent(requi
 
 
 def test_sign_in_without_the_csrf_token_is_refused(required, agent):
-    client = APIClient(enforce_csrf_checks=True)
+    client = StreamReadingAPIClient(enforce_csrf_checks=True)
     response = client.post("/api/auth/login/", {"username": "ada", "password": PASSWORD}, format="json")
     assert response.status_code == 403
     assert "sessionid" not in response.cookies
@@ -166,7 +167,7 @@ def test_a_deactivated_agent_loses_the_session_at_once(required, agent):
 
 def test_me_without_credentials_is_401_even_in_open_mode(db, settings):
     settings.API_AUTH = "open"
-    assert APIClient().get("/api/auth/me/").status_code == 401
+    assert StreamReadingAPIClient().get("/api/auth/me/").status_code == 401
 
 
 def test_a_session_ended_elsewhere_stops_working_within_the_cache_time(required, agent, settings):

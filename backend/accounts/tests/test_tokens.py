@@ -8,16 +8,16 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
+from devtools.clients import StreamReadingAPIClient
 
 from .conftest import session_client
 from .factories import make_agent, make_token
 
 
 def token_client(key):
-    client = APIClient()
+    client = StreamReadingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
 
@@ -119,7 +119,7 @@ def test_create_token_command_refuses_bad_input(agent, args, message):
 def test_createagent_command_makes_an_agent_who_can_sign_in(db, monkeypatch):
     monkeypatch.setenv("AGENT_PASSWORD", "a long enough passphrase 7")
     call_command("createagent", "grace", "--name", "Grace Hopper", stdout=StringIO())
-    client = APIClient()
+    client = StreamReadingAPIClient()
     assert client.login(username="grace", password="a long enough passphrase 7")
     assert client.get("/api/auth/me/").json()["name"] == "Grace Hopper"
 
