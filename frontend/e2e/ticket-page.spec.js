@@ -123,6 +123,12 @@ test('two agents edit the same ticket: the second sees "Changed by someone else"
   const created = await apiCreate(page.request, { title, priority: 'low' });
   const storageState = test.info().project.use.storageState;
   const other = await browser.newContext(storageState ? { storageState } : {});
+  // The second agent's app has no live stream (as when it is offline or down), so its
+  // page keeps the version it loaded; with the stream it would be brought up to date.
+  await other.route(
+    (url) => url.pathname.startsWith('/api/events'),
+    (route) => route.abort(),
+  );
   const second = await other.newPage();
 
   await page.goto(`/tickets/${created.id}`);
