@@ -59,7 +59,15 @@ test('edits a ticket from the queue, comments safely, sees it all in the timelin
   await card.scrollIntoViewIfNeeded();
   await page.mouse.wheel(0, 200);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
-  const scrolled = await page.evaluate(() => window.scrollY);
+  // The wheel scrolls smoothly: wait until the page has come to rest.
+  let scrolled = -1;
+  await expect
+    .poll(async () => {
+      const before = scrolled;
+      scrolled = await page.evaluate(() => window.scrollY);
+      return scrolled === before;
+    })
+    .toBe(true);
 
   await card.getByRole('link', { name: target }).click();
   await expect(page).toHaveURL(/\/tickets\/\d+$/);
