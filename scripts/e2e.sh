@@ -119,6 +119,7 @@ export DEBUG="True"
 export CLASSIFY_RATE="1000/minute"
 export API_AUTH="required"
 export LOGIN_RATE="1000/minute"
+export TICKET_WRITE_RATE="10000/minute"  # the suite creates and edits tickets faster than one agent would
 export E2E_AGENT_USERNAME="e2e-agent"
 export E2E_AGENT_NAME="Edith Agent"
 E2E_AGENT_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"

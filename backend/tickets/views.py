@@ -272,10 +272,10 @@ class TicketViewSet(
         return ticket_list()
 
     def filter_queryset(self, queryset):
-        """The list's query parameters filter the list only: a ticket's own
-        address names it whatever the query string says, and is not charged
-        for building and validating the list's filters."""
-        if self.action != "list":
+        """The list's query parameters filter the list and its export only: a
+        ticket's own address names it whatever the query string says, and is
+        not charged for building and validating the list's filters."""
+        if self.action not in ("list", "export"):
             return queryset
         return super().filter_queryset(queryset)
 

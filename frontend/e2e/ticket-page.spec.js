@@ -59,7 +59,15 @@ test('edits a ticket from the queue, comments safely, sees it all in the timelin
   await card.scrollIntoViewIfNeeded();
   await page.mouse.wheel(0, 200);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
-  const scrolled = await page.evaluate(() => window.scrollY);
+  // The wheel scrolls smoothly: wait until the page has come to rest.
+  let scrolled = -1;
+  await expect
+    .poll(async () => {
+      const before = scrolled;
+      scrolled = await page.evaluate(() => window.scrollY);
+      return scrolled === before;
+    })
+    .toBe(true);
 
   await card.getByRole('link', { name: target }).click();
   await expect(page).toHaveURL(/\/tickets\/\d+$/);
@@ -123,6 +131,12 @@ test('two agents edit the same ticket: the second sees "Changed by someone else"
   const created = await apiCreate(page.request, { title, priority: 'low' });
   const storageState = test.info().project.use.storageState;
   const other = await browser.newContext(storageState ? { storageState } : {});
+  // The second agent's app has no live stream (as when it is offline or down), so its
+  // page keeps the version it loaded; with the stream it would be brought up to date.
+  await other.route(
+    (url) => url.pathname.startsWith('/api/events'),
+    (route) => route.abort(),
+  );
   const second = await other.newPage();
 
   await page.goto(`/tickets/${created.id}`);

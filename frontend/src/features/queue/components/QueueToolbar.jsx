@@ -34,7 +34,12 @@ export default function QueueToolbar({ filters, ordering, onOrderingChange, onSh
           Export
         </a>
       </div>
-      <button type="button" className="button button--ghost" onClick={onShowShortcuts} aria-keyshortcuts="?">
+      <button
+        type="button"
+        className="button button--ghost queue-toolbar__shortcuts"
+        onClick={onShowShortcuts}
+        aria-keyshortcuts="?"
+      >
         Shortcuts
       </button>
     </div>

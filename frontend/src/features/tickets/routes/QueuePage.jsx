@@ -94,17 +94,6 @@ export default function QueuePage() {
 
   return (
     <main className="layout">
-      <div className="layout__stats">
-        <StatsPanel
-          stats={stats.stats}
-          status={stats.status}
-          error={stats.error}
-          updatedAt={stats.updatedAt}
-          onRetry={stats.refresh}
-        />
-        <TriagePanel />
-      </div>
-
       <div className={`layout__form${formOpen ? ' is-open' : ''}`}>
         <button
           type="button"
@@ -171,6 +160,18 @@ export default function QueuePage() {
             onClearFilters={handleClearFilters}
           />
         </QueueWorkspace>
+      </div>
+      {/* After the form and the list in the page's order, as on a wide screen, so Tab follows what
+          the eye sees; the grid still puts the statistics first on a phone. */}
+      <div className="layout__stats">
+        <StatsPanel
+          stats={stats.stats}
+          status={stats.status}
+          error={stats.error}
+          updatedAt={stats.updatedAt}
+          onRetry={stats.refresh}
+        />
+        <TriagePanel />
       </div>
     </main>
   );

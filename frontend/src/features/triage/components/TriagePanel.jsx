@@ -103,6 +103,10 @@ export default function TriagePanel() {
   const id = useId();
   const meta = useChoices();
   const [days, setDays] = useState(30);
+  // On a narrow screen the panel is one line that opens on tap, like the
+  // statistics, so the queue stays on the first screen.
+  const [open, setOpen] = useState(false);
+  const bodyId = `${id}-body`;
   const { stats, isPlaceholder, status, error, refresh } = useTriageStats(days);
   const counts = shareCounts(stats);
   const headingId = `${id}-heading`;
@@ -138,95 +142,108 @@ export default function TriagePanel() {
 
   return (
     <section
-      className={`card triage-panel${isPlaceholder ? ' is-stale' : ''}`}
+      className={`card triage-panel${isPlaceholder ? ' is-stale' : ''}${open ? ' is-open' : ''}`}
       aria-labelledby={headingId}
       aria-busy={busy ? 'true' : 'false'}
     >
-      <div className="triage-panel__header">
-        <h2 id={headingId} className="section-title">
-          AI triage
-        </h2>
-        <div className="triage-panel__period">
-          {busy && stats ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
-          <label htmlFor={`${id}-days`} className="visually-hidden">
-            Period
-          </label>
-          <select id={`${id}-days`} value={days} onChange={(e) => setDays(Number(e.target.value))}>
-            {PERIODS.map((n) => (
-              <option key={n} value={n}>
-                Last {n} days
-              </option>
-            ))}
-          </select>
+      <button
+        type="button"
+        className="triage-panel__toggle"
+        aria-expanded={open}
+        aria-controls={bodyId}
+        onClick={() => setOpen((value) => !value)}
+      >
+        <span className="triage-panel__toggle-label">AI triage</span>
+        <span className="triage-panel__chevron" aria-hidden="true" />
+      </button>
+      <div className="triage-panel__body" id={bodyId}>
+        <div className="triage-panel__header">
+          <h2 id={headingId} className="section-title">
+            AI triage
+          </h2>
+          <div className="triage-panel__period">
+            {busy && stats ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
+            <label htmlFor={`${id}-days`} className="visually-hidden">
+              Period
+            </label>
+            <select id={`${id}-days`} value={days} onChange={(e) => setDays(Number(e.target.value))}>
+              {PERIODS.map((n) => (
+                <option key={n} value={n}>
+                  Last {n} days
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
-      </div>
 
-      <div className="triage-panel__message-slot">{message}</div>
+        <div className="triage-panel__message-slot">{message}</div>
 
-      <dl className="triage-metrics">
-        <Metric
-          label="Suggestions"
-          value={formatNumber(stats?.suggestions)}
-          detail={stats ? `${formatNumber(stats.tickets_created)} became tickets` : ''}
-        />
-        <Metric label="Fallback rate" value={formatShare(stats?.fallback_rate)} detail={fallbackDetail(stats)} />
-        <Metric
-          label="Latency"
-          value={formatMs(latency?.p50)}
-          detail={latency?.p95 != null ? `p50 · p95 ${formatMs(latency.p95)}` : 'p50 · p95'}
-        />
-        <Metric
-          label="Tokens / suggestion"
-          value={formatNumber(tokens?.total)}
-          detail={
-            tokens?.total != null ? `${formatNumber(tokens.prompt)} in · ${formatNumber(tokens.completion)} out` : ''
-          }
-        />
-      </dl>
+        <dl className="triage-metrics">
+          <Metric
+            label="Suggestions"
+            value={formatNumber(stats?.suggestions)}
+            detail={stats ? `${formatNumber(stats.tickets_created)} became tickets` : ''}
+          />
+          <Metric label="Fallback rate" value={formatShare(stats?.fallback_rate)} detail={fallbackDetail(stats)} />
+          <Metric
+            label="Latency"
+            value={formatMs(latency?.p50)}
+            detail={latency?.p95 != null ? `p50 · p95 ${formatMs(latency.p95)}` : 'p50 · p95'}
+          />
+          <Metric
+            label="Tokens / suggestion"
+            value={formatNumber(tokens?.total)}
+            detail={
+              tokens?.total != null ? `${formatNumber(tokens.prompt)} in · ${formatNumber(tokens.completion)} out` : ''
+            }
+          />
+        </dl>
 
-      <table className="share-table">
-        <caption className="triage-panel__subtitle">Tickets created from a suggestion</caption>
-        <thead>
-          <tr>
-            <td />
-            <th scope="col">Accepted unchanged</th>
-            <th scope="col">Agrees now</th>
-          </tr>
-        </thead>
-        <tbody>
-          {FIELDS.map(([field, label]) => (
-            <tr key={field}>
-              <th scope="row">{label}</th>
-              <ShareCell
-                share={stats?.accepted_unchanged?.[field]}
-                count={counts?.accepted[field]}
-                of={counts?.accepted.of}
-              />
-              <ShareCell
-                share={stats?.agreement_now?.[field]}
-                count={counts?.agreement[field]}
-                of={counts?.agreement.of}
-              />
+        <table className="share-table">
+          <caption className="triage-panel__subtitle">Tickets created from a suggestion</caption>
+          <thead>
+            <tr>
+              <td />
+              <th scope="col">Accepted unchanged</th>
+              <th scope="col">Agrees now</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {FIELDS.map(([field, label]) => (
+              <tr key={field}>
+                <th scope="row">{label}</th>
+                <ShareCell
+                  share={stats?.accepted_unchanged?.[field]}
+                  count={counts?.accepted[field]}
+                  of={counts?.accepted.of}
+                />
+                <ShareCell
+                  share={stats?.agreement_now?.[field]}
+                  count={counts?.agreement[field]}
+                  of={counts?.agreement.of}
+                />
+              </tr>
+            ))}
+          </tbody>
+        </table>
 
-      <div className="triage-panel__confusion">
-        <ConfusionTable
-          caption="Category: suggested × now"
-          choices={choicesFor(meta, 'category')}
-          matrix={stats?.confusion?.category}
-        />
-        <ConfusionTable
-          caption="Priority: suggested × now"
-          choices={choicesFor(meta, 'priority')}
-          matrix={stats?.confusion?.priority}
-        />
-        <p className="triage-panel__legend">
-          <span className="legend-swatch legend-swatch--agree" aria-hidden="true" /> still agrees (diagonal, outlined)
-          <span className="legend-swatch legend-swatch--miss" aria-hidden="true" /> changed since; darker = more tickets
-        </p>
+        <div className="triage-panel__confusion">
+          <ConfusionTable
+            caption="Category: suggested × now"
+            choices={choicesFor(meta, 'category')}
+            matrix={stats?.confusion?.category}
+          />
+          <ConfusionTable
+            caption="Priority: suggested × now"
+            choices={choicesFor(meta, 'priority')}
+            matrix={stats?.confusion?.priority}
+          />
+          <p className="triage-panel__legend">
+            <span className="legend-swatch legend-swatch--agree" aria-hidden="true" /> still agrees (diagonal, outlined)
+            <span className="legend-swatch legend-swatch--miss" aria-hidden="true" /> changed since; darker = more
+            tickets
+          </p>
+        </div>
       </div>
     </section>
   );
