@@ -58,6 +58,9 @@ class Gunicorn:
         self.env = {
             **os.environ,
             "DEBUG": "False",
+            # The brief's open API unless a test asks for sign-in (DEBUG=False alone
+            # would mean API_AUTH=required).
+            "API_AUTH": "open",
             "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "INFO",
