@@ -152,7 +152,7 @@ class Nginx:
             "user nginx;\n": "",
             "/var/cache/nginx": str(self.dir),
             "server backend:8000;": f"server 127.0.0.1:{self.backend_port};",
-            "stream:8001": f"127.0.0.1:{self.stream_port}",
+            "events:8001": f"127.0.0.1:{self.stream_port}",
             "listen 8080;": f"listen 127.0.0.1:{self.port};",
             **self.overrides,
         }
