@@ -61,6 +61,8 @@ class Gunicorn:
             # The brief's open API unless a test asks for sign-in (DEBUG=False alone
             # would mean API_AUTH=required).
             "API_AUTH": "open",
+            # Load from one address is the test's own traffic, not a flood to throttle.
+            "TICKET_WRITE_RATE": "100000/minute",
             "SECRET_KEY": "live-test-secret-key-0123456789abcdefghijklmnop",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "INFO",
@@ -126,6 +128,11 @@ class Gunicorn:
         if self._final_log is not None:
             return self._final_log
         return self.log_path.read_text(errors="replace")
+
+    def worker_pids(self) -> list[int]:
+        import psutil
+
+        return [child.pid for child in psutil.Process(self.process.pid).children()]
 
 
 class Nginx:
