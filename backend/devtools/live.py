@@ -48,6 +48,18 @@ def http(method: str, url: str, body: bytes | None = None, headers: dict | None 
         return error.code, dict(error.headers), error.read()
 
 
+def stop_process(process: subprocess.Popen | None, *, timeout: float) -> None:
+    """SIGTERM, then SIGKILL to the whole process group if it has not exited in time."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class Gunicorn:
     """`gunicorn -c gunicorn.conf.py config.wsgi` on a free port, its output kept in a file."""
 
@@ -109,13 +121,7 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer within 30 s:\n{self.log()}")
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, timeout=15)
         if self._final_log is None and self.log_path.exists():
             self._final_log = self.log()
             self.log_path.unlink()
@@ -196,13 +202,7 @@ class Nginx:
         raise RuntimeError(f"nginx did not listen within 15 s:\n{self.log()}")
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, timeout=10)
         if self._final_log is None:
             self._final_log = self.log()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -417,13 +417,7 @@ class EventServer:
         raise RuntimeError(f"the event server did not answer within 30 s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, timeout=15)
 
     def __exit__(self, *exc) -> None:
         self.stop()
