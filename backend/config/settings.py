@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_number("DATABASE_CONNECT_TIMEOUT", 5)
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file as `make run` does, not a shared in-memory database: two
+    # connections writing at once then wait for each other instead of failing
+    # with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # No statement a request runs may take longer than this many seconds (0: no
 # limit); see config/db_timeouts.py. Migrations and other commands are not bounded.
