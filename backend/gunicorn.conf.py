@@ -40,7 +40,8 @@ def _env_float(name: str, default: float) -> float:
 
 def default_workers(cpus: int) -> int:
     """2 x CPUs + 1, capped at 8 so that workers x threads (each thread may
-    hold a database connection) stays well under PostgreSQL's default 100."""
+    hold a database connection; 8 threads by default) stays under PostgreSQL's
+    default 100."""
     return max(2, min(2 * cpus + 1, 8))
 
 
@@ -48,7 +49,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_env_int('PORT', 8000)}"
 
 worker_class = "gthread"
 workers = _env_int("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()))
-threads = _env_int("GUNICORN_THREADS", 4)
+# Up to CLASSIFY_MAX_IN_FLIGHT threads of a worker may wait on the LLM at once;
+# four more always remain for everything else, so requests that land on a
+# worker whose classify calls are waiting never queue behind them.
+threads = _env_int("GUNICORN_THREADS", 4 + min(_env_int("CLASSIFY_MAX_IN_FLIGHT", 4), 16))
 
 # The whole classify call, retries included, is bounded by OPENAI_TIMEOUT; the
 # worker timeout leaves room above it so a slow LLM never gets a worker killed.

@@ -88,13 +88,12 @@ class _Window:
 
 
 # Median and daily counts on PostgreSQL, as columns of the tally query. The
-# median sorts the recent resolutions' durations in seconds (float8, read from
-# the resolved_at index alone); the days come from `ticket_daily`, which
-# triggers keep exact (migration 0005).
+# median sorts the recent resolutions' durations in seconds; the database keeps
+# the last one and computes it again only when a resolution changed or left the
+# window (migration 0009). The days come from `ticket_daily`, which triggers
+# keep exact (migration 0007).
 RECENT_SQL = """
-    (SELECT round((percentile_cont(0.5) WITHIN GROUP (
-                ORDER BY date_part('epoch', resolved_at) - date_part('epoch', created_at)) / 3600)::numeric, 2)
-        FROM {table} WHERE resolved_at >= %(resolved_since)s),
+    ticket_resolve_median(%(resolved_since)s),
     (SELECT json_agg(json_build_array(day::text, created, resolved))
         FROM ticket_daily WHERE day >= %(first_day)s AND day <= %(today)s)
 """
@@ -113,8 +112,7 @@ def _tallied_counts(window: _Window) -> dict:
             params[f"{field}_{value}"] = value
     columns = ", ".join(f"COALESCE({expression}, 0)" for expression in sums)
     table = Ticket._meta.db_table
-    recent = RECENT_SQL.format(table=table)
-    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {recent} FROM ticket_tally"
+    sql = f"SELECT {columns}, (SELECT MIN(created_at) FROM {table}), {RECENT_SQL} FROM ticket_tally"
     params.update(resolved_since=window.resolved_since, first_day=window.days[0], today=window.today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

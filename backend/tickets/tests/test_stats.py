@@ -188,3 +188,78 @@ def test_median_hours_counts_from_creation_to_the_first_resolution_in_the_last_3
     assert by_day["2026-02-27"]["resolved"] == 1
     assert sum(day["resolved"] for day in stats["daily"]) == 3
     assert len(stats["daily"]) == 30 and stats["daily"][-1]["date"] == "2026-03-01"
+
+
+def median_cache():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version, since FROM ticket_median_cache")
+        return cursor.fetchone()
+
+
+def direct_median(now):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', resolved_at)"
+            " - date_part('epoch', created_at)) / 3600)::numeric, 2) FROM tickets_ticket"
+            " WHERE resolved_at >= %s",
+            [now - timedelta(days=30)],
+        )
+        value = cursor.fetchone()[0]
+    return float(value) if value is not None else None
+
+
+@requires_postgresql
+def test_the_kept_median_follows_every_change_of_a_resolution_and_the_moving_window():
+    """The median is kept between requests; each way its inputs change makes
+    the next answer equal the full computation again."""
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    tickets = []
+    for hours in (2, 10, 30):
+        with time_machine.travel(now - timedelta(days=3), tick=False):
+            ticket = ticket_create(title=f"{hours}h", description="d", category="general", priority="low")
+        resolve_at(ticket, "resolved", ticket.created_at + timedelta(hours=hours))
+        tickets.append(ticket)
+    with time_machine.travel(now - timedelta(days=31), tick=False):
+        edge = ticket_create(title="edge", description="d", category="general", priority="low")
+    resolve_at(edge, "closed", now - timedelta(days=29, hours=23))  # 25 h; leaves the window an hour later
+
+    def median(at):
+        answer = ticket_stats(now=at)["median_hours_to_resolve"]
+        assert answer == direct_median(at)
+        return answer
+
+    assert median(now) == 17.5  # 2, 10, 25, 30
+    kept = median_cache()
+    # Writes that touch no resolution leave the kept median in place.
+    ticket_update(ticket=tickets[0], data={"priority": "high"})
+    assert median(now) == 17.5
+    assert median_cache() == kept
+
+    # A creation time changed with raw SQL (the resolution time cannot be).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_ticket SET created_at = created_at + interval '26 hours' WHERE id = %s",
+            [tickets[2].pk],
+        )
+    assert median(now) == 7.0  # 2, 4, 10, 25
+    # A ticket created with raw SQL, already resolved 100 hours after its creation.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tickets_ticket (title, description, category, priority, status, created_at, updated_at)"
+            " VALUES ('x', 'd', 'general', 'low', 'resolved', %s, %s)",
+            [now - timedelta(hours=100), now],
+        )
+    assert median(now) == 10.0  # 2, 4, 10, 25, 100
+    # A resolved ticket deleted.
+    tickets[1].delete()
+    assert median(now) == 14.5  # 2, 4, 25, 100
+    # Another creation time corrected.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_ticket SET created_at = created_at - interval '3 hours' WHERE id = %s",
+            [tickets[0].pk],
+        )
+    assert median(now) == 15.0  # 4, 5, 25, 100
+    assert median_cache() != kept
+    # The window moves on: the edge ticket's resolution is older than 30 days two hours later.
+    assert median(now + timedelta(hours=2)) == 5.0  # 4, 5, 100
