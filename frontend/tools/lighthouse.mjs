@@ -3,7 +3,7 @@
 // server and sets E2E_BASE_URL / E2E_API_URL. It first adds a screenful of
 // tickets so the queue is measured as an agent sees it, then prints the four
 // category scores and the Core Web Vitals, and writes the full report to
-// test-results/lighthouse/. Scores are printed, never asserted.
+// test-results/lighthouse/ (HTML, and JSON for reading the audits' details). Scores are printed, never asserted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -24,19 +24,47 @@ const samples = [
   ['general', 'low', 'Question about exports', 'Can tickets be exported to a spreadsheet every week?'],
 ];
 
-async function seed(count) {
+// The API requires sign-in under scripts/e2e.sh: sign in as its agent, and send the
+// session with every request, the seeding's and the measured pages' alike.
+const cookies = new Map();
+function keepCookies(response) {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const [name, ...value] = pair.split('=');
+    cookies.set(name.trim(), value.join('='));
+  }
+}
+const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+
+async function signIn() {
+  const username = process.env.E2E_AGENT_USERNAME;
+  if (!username) return {};
+  const csrfResponse = await fetch(`${API_URL}/api/auth/csrf/`);
+  keepCookies(csrfResponse);
+  const { csrf_token: csrf } = await csrfResponse.json();
+  const response = await fetch(`${API_URL}/api/auth/login/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf, Cookie: cookieHeader() },
+    body: JSON.stringify({ username, password: process.env.E2E_AGENT_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`signing in failed: ${response.status} ${await response.text()}`);
+  keepCookies(response);
+  return { 'X-CSRFToken': (await response.json()).csrf_token };
+}
+
+async function seed(count, csrfHeader) {
   for (let i = 0; i < count; i += 1) {
     const [category, priority, title, description] = samples[i % samples.length];
     const response = await fetch(`${API_URL}/api/tickets/`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Cookie: cookieHeader(), ...csrfHeader },
       body: JSON.stringify({ title: `${title} (${i + 1})`, description, category, priority }),
     });
     if (response.status !== 201) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
   }
 }
 
-await seed(SEED);
+await seed(SEED, await signIn());
 const chrome = await chromeLauncher.launch({
   chromePath: CHROMIUM,
   chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu'],
@@ -51,7 +79,8 @@ try {
       results.push(
         await lighthouse(`${BASE_URL}${path}`, {
           port: chrome.port,
-          output: 'html',
+          output: ['html', 'json'],
+          extraHeaders: cookies.size ? { Cookie: cookieHeader() } : undefined,
           logLevel: 'error',
           onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
         }),
@@ -61,7 +90,8 @@ try {
     const result = results[Math.floor(results.length / 2)];
     const { categories, audits } = result.lhr;
     const name = path === '/' ? 'queue' : path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
-    writeFileSync(`${outDir}/${name}.html`, result.report);
+    writeFileSync(`${outDir}/${name}.html`, result.report[0]);
+    writeFileSync(`${outDir}/${name}.json`, result.report[1]);
     const score = (key) => Math.round(categories[key].score * 100);
     rows.push({
       path,

@@ -23,6 +23,8 @@ older than its version. PostgreSQL only; SQLite computes the median each time.
 
 from django.db import migrations
 
+from config.migration_ops import postgresql_sql
+
 CREATE = """
 CREATE TABLE ticket_resolution_version (
     id smallint PRIMARY KEY CHECK (id = 1),
@@ -49,10 +51,15 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         changed := EXISTS (SELECT 1 FROM old_rows WHERE resolved_at IS NOT NULL);
     ELSE
+        -- The resolved rows before and after, compared as sets (hashed): a join
+        -- of the two transition tables, which have no statistics, can become a
+        -- nested loop that takes seconds on a bulk change.
         changed := EXISTS (
-            SELECT 1 FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
-            WHERE n.resolved_at IS DISTINCT FROM o.resolved_at
-               OR (n.resolved_at IS NOT NULL AND n.created_at <> o.created_at));
+            (SELECT id, created_at, resolved_at FROM new_rows WHERE resolved_at IS NOT NULL
+             EXCEPT SELECT id, created_at, resolved_at FROM old_rows WHERE resolved_at IS NOT NULL)
+            UNION ALL
+            (SELECT id, created_at, resolved_at FROM old_rows WHERE resolved_at IS NOT NULL
+             EXCEPT SELECT id, created_at, resolved_at FROM new_rows WHERE resolved_at IS NOT NULL));
     END IF;
     IF changed THEN
         UPDATE ticket_resolution_version SET version = version + 1 WHERE id = 1;
@@ -109,17 +116,7 @@ DROP TABLE IF EXISTS ticket_resolution_version;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0008_ticket_priority_order")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_sql(CREATE, DROP)]
