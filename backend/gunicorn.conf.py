@@ -49,10 +49,11 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_env_int('PORT', 8000)}"
 
 worker_class = "gthread"
 workers = _env_int("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()))
-# Up to CLASSIFY_MAX_IN_FLIGHT threads of a worker may wait on the LLM at once;
-# four more always remain for everything else, so requests that land on a
-# worker whose classify calls are waiting never queue behind them.
-threads = _env_int("GUNICORN_THREADS", 4 + min(_env_int("CLASSIFY_MAX_IN_FLIGHT", 4), 16))
+# Up to CLASSIFY_MAX_IN_FLIGHT (default 4) threads of a worker may wait on the
+# LLM at once; with 8 threads, four more always remain for everything else, so
+# requests that land on a worker whose classify calls are waiting never queue
+# behind them. Raise both together.
+threads = _env_int("GUNICORN_THREADS", 8)
 
 # The whole classify call, retries included, is bounded by OPENAI_TIMEOUT; the
 # worker timeout leaves room above it so a slow LLM never gets a worker killed.

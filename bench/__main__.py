@@ -119,7 +119,13 @@ class Context:
 def start_floor(port: int, env: dict) -> subprocess.Popen:
     """The floor app (bench/floor.py) under the API's gunicorn settings."""
     command, _ = gunicorn_command(port, "bench.floor:application")
-    proc = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=BACKEND,
+        env={**env, "PGAPPNAME": "bench-floor"},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     wait_for(port, "/api/tickets/?page_size=1")
     return proc
 
@@ -135,6 +141,8 @@ def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
         # checked, which is what the authenticated cases time.
         "API_AUTH": "open",
         "LOG_LEVEL": "WARNING",
+        # libpq's application_name, which tells the servers' sessions apart.
+        "PGAPPNAME": "bench-api",
         "OPENAI_API_KEY": "sk-bench-fake",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
         "OPENAI_TIMEOUT": str(max(10.0, llm_delay * 3)),
@@ -142,7 +150,6 @@ def api_env(url: str, llm_port: int, llm_delay: float) -> dict:
         # Every client is 127.0.0.1, and the run measures the API, not the bill's ceilings.
         "TICKET_WRITE_RATE": "1000000/minute",
         "CLASSIFY_DAILY_LIMIT": "0",
-        "CLASSIFY_MAX_IN_FLIGHT": "16",
         # The API serves no static files; WhiteNoise's note about that is noise here.
         "PYTHONWARNINGS": "ignore:No directory at",
     }
@@ -153,7 +160,8 @@ def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) 
     against the floor app, each request measured on both in turn."""
     print("  the API against the floor (bench/floor.py) ...", flush=True)
     floor_port = free_port()
-    procs.append(start_floor(floor_port, env))
+    floor = start_floor(floor_port, env)
+    procs.append(floor)
     options = {
         "seconds": args.overhead_seconds,
         "repeat": args.repeat if args.smoke else max(args.repeat, 100),
@@ -162,17 +170,20 @@ def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) 
     rows = vs_floor.measure(port, floor_port, ctx.middle_id, **options)
     if not ctx.auth_headers:
         return rows
+    # Three servers of 5 workers x 8 threads could hold 120 connections, past
+    # PostgreSQL's default 100: the open API's idle ones are closed (it
+    # reconnects when next used), and the extra servers stop when done.
+    release_idle_connections(env["DATABASE_URL"], "bench-api")
     required_port = free_port()
     command, _ = gunicorn_command(required_port)
-    procs.append(
-        subprocess.Popen(
-            command,
-            cwd=BACKEND,
-            env={**env, "API_AUTH": "required"},
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    required = subprocess.Popen(
+        command,
+        cwd=BACKEND,
+        env={**env, "API_AUTH": "required", "PGAPPNAME": "bench-api-required"},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
+    procs += [required]
     wait_for(required_port, "/api/tickets/stats/")
     for kind in ("token", "session"):
         rows += vs_floor.measure(
@@ -183,7 +194,30 @@ def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) 
             headers=ctx.auth_headers[kind],
             **options,
         )
+    for proc in (required, floor):
+        stop(proc)
     return rows
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+
+
+def release_idle_connections(url: str, application: str) -> None:
+    """End the idle sessions of one server (by its application_name)."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state = 'idle' AND application_name = %s",
+            [application],
+        )
+    conn.close()
 
 
 def overhead_only(args, url: str) -> int:
@@ -210,11 +244,7 @@ def overhead_only(args, url: str) -> int:
         print(report.overhead_table(against_floor(port, env, ctx, args, procs, failures)))
     finally:
         for proc in reversed(procs):
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            stop(proc)
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
         return 1
@@ -353,7 +383,7 @@ def time_unpaginated(port, conn, master, repeat, smoke, failures) -> dict:
 
 def time_queue(port, conn, master, ctx, failures) -> dict:
     """The export of every ticket (CSV and JSON lines: rows/s and the workers'
-    peak memory before and after) and one bulk change of 10,000 tickets."""
+    peak memory before and after)."""
     result = {}
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM tickets_ticket")
@@ -377,31 +407,45 @@ def time_queue(port, conn, master, ctx, failures) -> dict:
             "worker_peak_rss_mb_after": max(after.values(), default=None),
         }
         print(f"  export {fmt}: {total:,} rows in {seconds:.1f} s", flush=True)
-    with conn.cursor() as cur:
-        # Spread over the table, as a filter's matches are: the newest 10,000 all
-        # made critical would sit on top of every newest-first index the later
-        # cases read.
-        cur.execute("SELECT id FROM tickets_ticket ORDER BY random() LIMIT 10000")
-        ids = [row[0] for row in cur.fetchall()]
-        cur.execute("SELECT count(*) FROM history_ticketchange")
-        entries_before = cur.fetchone()[0]
-    client = load.Client(port)
-    started = time.perf_counter()
-    status, payload = client.request(
-        "POST",
-        "/api/tickets/bulk/",
-        {"ids": ids, "set": {"priority": "critical", "assignee": ctx.agent_id}},
-        headers=ctx.auth_headers.get("token"),
-    )
-    seconds = time.perf_counter() - started
-    client.close()
-    with conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM history_ticketchange")
-        entries = cur.fetchone()[0] - entries_before
-    if status != 200:
-        failures.append(f"bulk: HTTP {status} {payload[:200]!r}")
-    result["bulk_10000"] = {"seconds": seconds, "history_entries": entries, "status": status}
-    print(f"  bulk: 10,000 tickets in {seconds:.2f} s, {entries:,} history entries", flush=True)
+    return result
+
+
+# Which 10,000 tickets a bulk change covers: the newest (a filter over recent
+# tickets; their rows sit together) and 10,000 spread over the whole table
+# (every row on its own page: the most index and heap work per ticket).
+BULK_CASES = (
+    ("newest", "SELECT id FROM tickets_ticket ORDER BY id DESC LIMIT 10000"),
+    ("spread", "SELECT id FROM tickets_ticket ORDER BY random() LIMIT 10000"),
+)
+
+
+def time_bulk(port, conn, ctx, failures) -> dict:
+    """One bulk change of 10,000 tickets per case, with their history. Run last:
+    the changed labels would skew the cases measured after it."""
+    result = {}
+    for case, query in BULK_CASES:
+        with conn.cursor() as cur:
+            cur.execute(query)
+            ids = [row[0] for row in cur.fetchall()]
+            cur.execute("SELECT count(*) FROM history_ticketchange")
+            entries_before = cur.fetchone()[0]
+        client = load.Client(port)
+        started = time.perf_counter()
+        status, payload = client.request(
+            "POST",
+            "/api/tickets/bulk/",
+            {"ids": ids, "set": {"priority": "critical", "assignee": ctx.agent_id}},
+            headers=ctx.auth_headers.get("token"),
+        )
+        seconds = time.perf_counter() - started
+        client.close()
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM history_ticketchange")
+            entries = cur.fetchone()[0] - entries_before
+        if status != 200:
+            failures.append(f"bulk {case}: HTTP {status} {payload[:200]!r}")
+        result[case] = {"seconds": seconds, "history_entries": entries, "status": status}
+        print(f"  bulk ({case}): 10,000 tickets in {seconds:.2f} s, {entries:,} history entries", flush=True)
     return result
 
 
@@ -714,11 +758,14 @@ def main(argv=None) -> int:
         print("  unpaginated list ...", flush=True)
         unpaginated = time_unpaginated(port, conn, gunicorn.pid, args.list_repeat, args.smoke, failures)
         conn.autocommit = True
-        print("  export and bulk ...", flush=True)
+        print("  export ...", flush=True)
         queue = time_queue(port, conn, gunicorn.pid, ctx, failures)
         serializers = serializer_vs_fast_path(url, args.n, failures)
         print("  mixed load ...", flush=True)
         load_result = throughput(port, ctx, args.load_seconds, args.clients, args.classify_clients, failures)
+        check_stats(port, conn, failures)
+        print("  bulk ...", flush=True)
+        queue["bulk_10000"] = time_bulk(port, conn, ctx, failures)
         check_stats(port, conn, failures)
 
         result = {
@@ -754,11 +801,7 @@ def main(argv=None) -> int:
         conn.close()
     finally:
         for proc in reversed(procs):
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            stop(proc)
         if args.smoke:
             drop_database(args.server, name)
 
