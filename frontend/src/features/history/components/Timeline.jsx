@@ -2,9 +2,7 @@ import ErrorState from '../../../components/ErrorState';
 import { formatFull } from '../../../lib/format';
 import { useAgents } from '../../agents/hooks/useAgents';
 import CommentBody from '../../comments/components/CommentBody';
-import { useComments } from '../../comments/hooks/useComments';
 import { useChoices } from '../../tickets/hooks/useTicketMeta';
-import { useHistory } from '../hooks/useHistory';
 import { actorLabel, describeChanges, isCreation, mergeTimeline } from '../timeline';
 import './Timeline.css';
 
@@ -48,10 +46,12 @@ function CommentItem({ comment }) {
   );
 }
 
-/** The ticket's comments and changes as one list, newest last. */
-export default function Timeline({ ticketId }) {
-  const comments = useComments(ticketId);
-  const history = useHistory(ticketId);
+/**
+ * The ticket's comments and changes as one list, newest last. Props in: `activity`, from
+ * useActivity in the page, which asks for it as soon as the page opens.
+ */
+export default function Timeline({ activity }) {
+  const { comments, history } = activity;
   const meta = useChoices();
   const { nameOf } = useAgents();
 

@@ -5,17 +5,15 @@ import { formatFull } from '../../../lib/format';
 import AssigneeSelect from '../../agents/components/AssigneeSelect';
 import CommentForm from '../../comments/components/CommentForm';
 import Timeline from '../../history/components/Timeline';
+import { useActivity } from '../../history/hooks/useActivity';
 import { choicesFor } from '../choices';
 import ConflictNotice from '../components/ConflictNotice';
 import EditableText from '../components/EditableText';
 import { useEditTicket } from '../hooks/useEditTicket';
 import { useTicket } from '../hooks/useTicket';
 import { useChoices } from '../hooks/useTicketMeta';
+import { parseTicketId } from '../ticketId';
 import './TicketPage.css';
-
-function parseId(raw) {
-  return /^[1-9]\d{0,17}$/.test(raw || '') ? Number(raw) : null;
-}
 
 function NoSuchTicket({ id }) {
   return (
@@ -141,8 +139,11 @@ export default function TicketPage() {
   const { id: rawId } = useParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const id = parseId(rawId);
+  const id = parseTicketId(rawId);
   const { data: ticket, error, isPending, isError, isPlaceholderData, refetch } = useTicket(id);
+  // The activity is asked for with the ticket, not after it; the comment form waits for it,
+  // so the timeline arriving does not push the form down the page.
+  const activity = useActivity(id);
   // Back to the queue with the filters it had when the ticket was opened.
   const queueSearch = location.state?.queueSearch;
   const notFound = id === null || (isError && error?.status === 404);
@@ -180,8 +181,8 @@ export default function TicketPage() {
           <h2 id="activity-heading" className="section-title">
             Activity
           </h2>
-          <Timeline ticketId={id} />
-          <CommentForm ticketId={id} />
+          <Timeline activity={activity} />
+          {activity.settled ? <CommentForm ticketId={id} /> : null}
         </section>
       ) : null}
     </main>
