@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router-dom';
 import UserMenu from '../features/auth/components/UserMenu';
 import LiveIndicator from '../features/live/components/LiveIndicator';
@@ -20,7 +21,10 @@ export default function AppLayout() {
           <LiveIndicator />
           <UserMenu />
         </header>
-        <Outlet />
+        {/* A page whose code is still downloading shows nothing below the header meanwhile. */}
+        <Suspense fallback={null}>
+          <Outlet />
+        </Suspense>
       </div>
     </LiveProvider>
   );
