@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import BarChart from '../../../components/BarChart';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
+import { useShownOnNarrow } from '../../../lib/useMediaQuery';
 import { choicesFor } from '../../tickets/choices';
 import { useChoices } from '../../tickets/hooks/useTicketMeta';
 import DailyChart, { formatHours } from './DailyChart';
@@ -30,6 +31,7 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
   const meta = useChoices();
   const bodyId = useId();
   const [open, setOpen] = useState(false);
+  const shown = useShownOnNarrow(open);
   const refreshing = status === 'loading' && stats;
   return (
     <section
@@ -74,7 +76,7 @@ export default function StatsPanel({ stats, status, error, updatedAt, onRetry })
           />
         ) : null}
 
-        {stats ? (
+        {stats && shown ? (
           <>
             <dl className="metrics">
               <Metric label="Total" value={formatNumber(stats.total_tickets)} />

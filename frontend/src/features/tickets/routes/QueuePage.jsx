@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import QueueViews from '../../auth/components/QueueViews';
+import { useShownOnNarrow } from '../../../lib/useMediaQuery';
 import { useScrollRestoration } from '../../../lib/useScrollRestoration';
 import QueueWorkspace from '../../queue/components/QueueWorkspace';
 import { useOrdering } from '../../queue/hooks/useOrdering';
@@ -55,6 +56,10 @@ export default function QueuePage() {
   // On a narrow screen the form opens from a button (the stylesheet shows the
   // button there only); wider screens always show it.
   const [formOpen, setFormOpen] = useState(false);
+  // Built once first opened there, and kept (with what was typed) when closed again.
+  const [formOpened, setFormOpened] = useState(false);
+  if (formOpen && !formOpened) setFormOpened(true);
+  const formShown = useShownOnNarrow(formOpened);
   const formId = useId();
   const { arrivals, noteOwnCreate } = useLiveArrivals(query, tickets, stats.stats?.total_tickets);
 
@@ -104,14 +109,16 @@ export default function QueuePage() {
         >
           {formOpen ? 'Close the new-ticket form' : 'New ticket'}
         </button>
-        <TicketForm
-          formId={formId}
-          autoFocus={formOpen}
-          classification={classifier}
-          onDescriptionSettled={classifier.classify}
-          onSubmit={handleCreate}
-          onReset={classifier.reset}
-        />
+        {formShown ? (
+          <TicketForm
+            formId={formId}
+            autoFocus={formOpen}
+            classification={classifier}
+            onDescriptionSettled={classifier.classify}
+            onSubmit={handleCreate}
+            onReset={classifier.reset}
+          />
+        ) : null}
       </div>
 
       <div className="layout__list">

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
+import { useShownOnNarrow } from '../../../lib/useMediaQuery';
 import { choicesFor } from '../../tickets/choices';
 import { useChoices } from '../../tickets/hooks/useTicketMeta';
 import { useTriageStats } from '../hooks/useTriageStats';
@@ -106,13 +107,14 @@ export default function TriagePanel() {
   // On a narrow screen the panel is one line that opens on tap, like the
   // statistics, so the queue stays on the first screen.
   const [open, setOpen] = useState(false);
+  const shown = useShownOnNarrow(open);
   const bodyId = `${id}-body`;
-  const { stats, isPlaceholder, status, error, refresh } = useTriageStats(days);
+  const { stats, isPlaceholder, status, error, refresh } = useTriageStats(days, { enabled: shown });
   const counts = shareCounts(stats);
   const headingId = `${id}-heading`;
   const tokens = stats?.tokens_per_suggestion;
   const latency = stats?.latency_ms;
-  const busy = status === 'loading';
+  const busy = shown && status === 'loading';
 
   let message = null;
   if (status === 'error') {
@@ -176,74 +178,81 @@ export default function TriagePanel() {
           </div>
         </div>
 
-        <div className="triage-panel__message-slot">{message}</div>
+        {shown ? (
+          <>
+            <div className="triage-panel__message-slot">{message}</div>
 
-        <dl className="triage-metrics">
-          <Metric
-            label="Suggestions"
-            value={formatNumber(stats?.suggestions)}
-            detail={stats ? `${formatNumber(stats.tickets_created)} became tickets` : ''}
-          />
-          <Metric label="Fallback rate" value={formatShare(stats?.fallback_rate)} detail={fallbackDetail(stats)} />
-          <Metric
-            label="Latency"
-            value={formatMs(latency?.p50)}
-            detail={latency?.p95 != null ? `p50 · p95 ${formatMs(latency.p95)}` : 'p50 · p95'}
-          />
-          <Metric
-            label="Tokens / suggestion"
-            value={formatNumber(tokens?.total)}
-            detail={
-              tokens?.total != null ? `${formatNumber(tokens.prompt)} in · ${formatNumber(tokens.completion)} out` : ''
-            }
-          />
-        </dl>
+            <dl className="triage-metrics">
+              <Metric
+                label="Suggestions"
+                value={formatNumber(stats?.suggestions)}
+                detail={stats ? `${formatNumber(stats.tickets_created)} became tickets` : ''}
+              />
+              <Metric label="Fallback rate" value={formatShare(stats?.fallback_rate)} detail={fallbackDetail(stats)} />
+              <Metric
+                label="Latency"
+                value={formatMs(latency?.p50)}
+                detail={latency?.p95 != null ? `p50 · p95 ${formatMs(latency.p95)}` : 'p50 · p95'}
+              />
+              <Metric
+                label="Tokens / suggestion"
+                value={formatNumber(tokens?.total)}
+                detail={
+                  tokens?.total != null
+                    ? `${formatNumber(tokens.prompt)} in · ${formatNumber(tokens.completion)} out`
+                    : ''
+                }
+              />
+            </dl>
 
-        <table className="share-table">
-          <caption className="triage-panel__subtitle">Tickets created from a suggestion</caption>
-          <thead>
-            <tr>
-              <td />
-              <th scope="col">Accepted unchanged</th>
-              <th scope="col">Agrees now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {FIELDS.map(([field, label]) => (
-              <tr key={field}>
-                <th scope="row">{label}</th>
-                <ShareCell
-                  share={stats?.accepted_unchanged?.[field]}
-                  count={counts?.accepted[field]}
-                  of={counts?.accepted.of}
-                />
-                <ShareCell
-                  share={stats?.agreement_now?.[field]}
-                  count={counts?.agreement[field]}
-                  of={counts?.agreement.of}
-                />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            <table className="share-table">
+              <caption className="triage-panel__subtitle">Tickets created from a suggestion</caption>
+              <thead>
+                <tr>
+                  <td />
+                  <th scope="col">Accepted unchanged</th>
+                  <th scope="col">Agrees now</th>
+                </tr>
+              </thead>
+              <tbody>
+                {FIELDS.map(([field, label]) => (
+                  <tr key={field}>
+                    <th scope="row">{label}</th>
+                    <ShareCell
+                      share={stats?.accepted_unchanged?.[field]}
+                      count={counts?.accepted[field]}
+                      of={counts?.accepted.of}
+                    />
+                    <ShareCell
+                      share={stats?.agreement_now?.[field]}
+                      count={counts?.agreement[field]}
+                      of={counts?.agreement.of}
+                    />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
 
-        <div className="triage-panel__confusion">
-          <ConfusionTable
-            caption="Category: suggested × now"
-            choices={choicesFor(meta, 'category')}
-            matrix={stats?.confusion?.category}
-          />
-          <ConfusionTable
-            caption="Priority: suggested × now"
-            choices={choicesFor(meta, 'priority')}
-            matrix={stats?.confusion?.priority}
-          />
-          <p className="triage-panel__legend">
-            <span className="legend-swatch legend-swatch--agree" aria-hidden="true" /> still agrees (diagonal, outlined)
-            <span className="legend-swatch legend-swatch--miss" aria-hidden="true" /> changed since; darker = more
-            tickets
-          </p>
-        </div>
+            <div className="triage-panel__confusion">
+              <ConfusionTable
+                caption="Category: suggested × now"
+                choices={choicesFor(meta, 'category')}
+                matrix={stats?.confusion?.category}
+              />
+              <ConfusionTable
+                caption="Priority: suggested × now"
+                choices={choicesFor(meta, 'priority')}
+                matrix={stats?.confusion?.priority}
+              />
+              <p className="triage-panel__legend">
+                <span className="legend-swatch legend-swatch--agree" aria-hidden="true" /> still agrees (diagonal,
+                outlined)
+                <span className="legend-swatch legend-swatch--miss" aria-hidden="true" /> changed since; darker = more
+                tickets
+              </p>
+            </div>
+          </>
+        ) : null}
       </div>
     </section>
   );

@@ -10,11 +10,13 @@ export const TRIAGE_POLL_MS = STATS_POLL_MS * 4;
  * The triage statistics for the last `days` days. They refresh after every
  * ticket write (their key sits under the statistics'), by polling, and when
  * the window regains focus. While another period loads, the last figures stay
- * on screen (marked as updating), so the panel keeps its size.
+ * on screen (marked as updating), so the panel keeps its size. Nothing is asked for
+ * while `enabled` is false (the panel is closed on a narrow screen).
  * status: 'loading' | 'ready' | 'error'.
  */
-export function useTriageStats(days, { pollMs = TRIAGE_POLL_MS } = {}) {
+export function useTriageStats(days, { pollMs = TRIAGE_POLL_MS, enabled = true } = {}) {
   const query = useQuery({
+    enabled,
     queryKey: triageKeys.stats(days),
     queryFn: ({ signal }) => getTriageStats(days, { signal }),
     placeholderData: keepPreviousData,
