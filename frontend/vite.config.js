@@ -26,45 +26,54 @@ function precompress() {
   };
 }
 
-// Opens the connection to the API while the bundle is still downloading.
-function preconnectApi(apiUrl) {
-  let origin = null;
-  try {
-    origin = new URL(apiUrl).origin;
-  } catch {
-    return { name: 'preconnect-api' };
+// Opens the connections to the API and to the live-event stream (when it has an origin of
+// its own) while the bundle is still downloading.
+function preconnect(urls) {
+  const origins = new Set();
+  for (const url of urls) {
+    try {
+      if (url) origins.add(new URL(url).origin);
+    } catch {
+      // Not a URL: src/lib/config.js warns about it and uses its default.
+    }
   }
   return {
-    name: 'preconnect-api',
-    transformIndexHtml: () => [
-      { tag: 'link', attrs: { rel: 'preconnect', href: origin, crossorigin: '' }, injectTo: 'head' },
-    ],
+    name: 'preconnect',
+    transformIndexHtml: () =>
+      [...origins].map((href) => ({
+        tag: 'link',
+        attrs: { rel: 'preconnect', href, crossorigin: '' },
+        injectTo: 'head',
+      })),
   };
 }
 
 // REACT_APP_API_URL (the name the rest of the project uses) is exposed to the
 // bundle alongside Vite's own VITE_ prefix; src/lib/config.js is its only reader.
-export default defineConfig(({ mode }) => ({
-  plugins: [
-    react(),
-    precompress(),
-    preconnectApi(loadEnv(mode, process.cwd(), 'REACT_APP_').REACT_APP_API_URL?.trim() || 'http://localhost:8000'),
-  ],
-  envPrefix: ['VITE_', 'REACT_APP_'],
-  server: {
-    host: '0.0.0.0',
-    port: 3000,
-    strictPort: true,
-  },
-  preview: {
-    host: '0.0.0.0',
-    port: 3000,
-    strictPort: true,
-  },
-  test: {
-    environment: 'jsdom',
-    setupFiles: ['./src/test/setup.js'],
-    include: ['src/**/*.test.{js,jsx}', 'server/**/*.test.js'],
-    restoreMocks: true,
-  },
-}));
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'REACT_APP_');
+  return {
+    plugins: [
+      react(),
+      precompress(),
+      preconnect([env.REACT_APP_API_URL?.trim() || 'http://localhost:8000', env.REACT_APP_EVENTS_URL?.trim()]),
+    ],
+    envPrefix: ['VITE_', 'REACT_APP_'],
+    server: {
+      host: '0.0.0.0',
+      port: 3000,
+      strictPort: true,
+    },
+    preview: {
+      host: '0.0.0.0',
+      port: 3000,
+      strictPort: true,
+    },
+    test: {
+      environment: 'jsdom',
+      setupFiles: ['./src/test/setup.js'],
+      include: ['src/**/*.test.{js,jsx}', 'server/**/*.test.js'],
+      restoreMocks: true,
+    },
+  };
+});
