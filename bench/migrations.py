@@ -30,6 +30,8 @@ from pathlib import Path
 
 import psycopg2
 
+from devtools.db import drop_database, recreate_database, with_database
+
 from . import load, seed
 from .__main__ import RESULTS, ROOT, default_server, free_port, wait_for
 
@@ -141,7 +143,7 @@ def main(argv=None) -> int:
     new_ref = git("rev-parse", "HEAD").strip()
     added = sorted(migrations_at(None) - migrations_at(old_ref))
     name = args.database or f"tickets_migrations_{args.n}"
-    url = seed.database_url(args.server, name)
+    url = with_database(args.server, name)
     print(
         f"old code {old_ref[:10]}, new code {new_ref[:10]} (+ uncommitted changes); migrations to apply: "
         f"{', '.join(f'{a}.{m}' for a, m in added) or 'none'}",
@@ -156,7 +158,7 @@ def main(argv=None) -> int:
     old_backend = old_tree / "backend"
     procs, failures = [], []
     try:
-        seed.recreate_database(args.server, name)
+        recreate_database(args.server, name)
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=old_backend,
@@ -178,6 +180,10 @@ def main(argv=None) -> int:
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-not-secret",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The open API (code that predates sign-in ignores it) with no write throttle:
+            # every simulated client is 127.0.0.1.
+            "API_AUTH": "open",
+            "TICKET_WRITE_RATE": "1000000/minute",
             "LOG_LEVEL": "WARNING",
             "PGAPPNAME": "api",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -283,7 +289,7 @@ def main(argv=None) -> int:
                 pass
         shutil.rmtree(old_tree, ignore_errors=True)
         if not args.keep_database:
-            seed.drop_database(args.server, name)
+            drop_database(args.server, name)
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
         return 1

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +20,6 @@ from history.services import request_actor
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -52,6 +51,7 @@ from .serializers import (
     ticket_array_chunks,
     ticket_export_chunks,
     ticket_representations,
+    ticket_row,
     ticket_rows,
 )
 from .services import (
@@ -317,8 +317,9 @@ class TicketViewSet(
     def retrieve(self, request, *args, **kwargs):
         """One `values()` row shaped as the serializer shapes it (as the list
         does), without building a serializer for one ticket."""
-        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        row = get_object_or_404(ticket_rows(self.get_queryset()), **lookup)
+        row = ticket_row(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if row is None:
+            raise Http404
         self.check_object_permissions(request, row)
         version = Ticket(pk=row["id"], created_at=row["created_at"], updated_at=row["updated_at"])
         return Response(ticket_representations([row])[0], headers=_etag(version))

@@ -16,7 +16,7 @@ from devtools.markers import requires_postgresql
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
 from tickets.selectors import _counted_counts, ticket_list, ticket_stats
-from tickets.serializers import TicketSerializer, ticket_array_chunks
+from tickets.serializers import TicketSerializer, ticket_array_chunks, ticket_row, ticket_rows
 from tickets.services import ticket_create, ticket_version
 
 from .factories import make_ticket
@@ -225,3 +225,26 @@ def test_every_filter_given_applies_together(awkward_tickets):
     query = {"category": "billing", "priority": "high", "status": "closed", "search": "special"}
     assert list(TicketFilter(query, queryset=ticket_list()).qs) == [wanted]
     assert list(TicketFilter({**query, "search": ""}, queryset=ticket_list()).qs)[-1] == wanted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", ["{id}", " {id}", "{id}00000000000000000000", "-{id}", "x{id}", "0"])
+def test_a_ticket_read_by_id_is_the_orm_row_or_none_for_any_address(raw):
+    """The compiled statement answers what the ORM's lookup answers, for real
+    ids and for values that are not one (too large, negative, not a number)."""
+    ticket = make_ticket(title="Fast", description="One row", assignee=None)
+    value = raw.format(id=ticket.pk)
+    try:
+        expected = ticket_rows(Ticket.objects.order_by()).filter(pk=value).first()
+    except ValueError:
+        expected = None
+    assert ticket_row(value) == expected
+    assert (expected is not None) == (value.strip() == str(ticket.pk))
+
+
+@pytest.mark.django_db
+def test_retrieve_of_an_unknown_or_malformed_id_is_the_briefs_404(api):
+    for address in ("/api/tickets/999999/", "/api/tickets/abc/", "/api/tickets/99999999999999999999999/"):
+        response = api.get(address)
+        assert response.status_code == 404, address
+        assert response.json() == {"detail": "Not found."}
