@@ -1,7 +1,9 @@
-import { useDeferredValue, useEffect, useRef } from 'react';
+import { startTransition, useDeferredValue, useEffect, useRef, useState } from 'react';
 import ErrorState from '../../../components/ErrorState';
 import { formatNumber } from '../../../lib/format';
+import { useAgents } from '../../agents/hooks/useAgents';
 import LiveMark, { liveItemProps } from '../../live/components/LiveMark';
+import { useChoices } from '../hooks/useTicketMeta';
 import TicketCard from './TicketCard';
 
 const EMPTY = [];
@@ -14,6 +16,25 @@ function LoadingCards() {
       ))}
     </div>
   );
+}
+
+// How many cards are added at a time: about a phone's screenful.
+export const CARD_BATCH = 8;
+
+/**
+ * How many of `total` cards to render: a batch first, then one more batch per task, so a
+ * page of cards is built in short tasks the browser can paint and answer input between,
+ * instead of one long one. Once grown, the count stays (new tickets arriving live are added
+ * at once).
+ */
+function useGrowingCount(total) {
+  const [count, setCount] = useState(CARD_BATCH);
+  useEffect(() => {
+    if (count >= total) return undefined;
+    const timer = setTimeout(() => startTransition(() => setCount((n) => n + CARD_BATCH)));
+    return () => clearTimeout(timer);
+  }, [count, total]);
+  return Math.min(count, total);
 }
 
 /** Calls `onVisible` when the end of the list scrolls into view. */
@@ -62,11 +83,16 @@ export default function TicketList({
   // A page of cards renders as a transition React can interrupt, in slices, so
   // the page stays responsive while fifty cards are built; until then the
   // previous cards (or the placeholders) stay on screen.
-  const shownTickets = useDeferredValue(tickets, EMPTY);
+  const meta = useChoices();
+  const { agents } = useAgents();
+  const deferredTickets = useDeferredValue(tickets, EMPTY);
+  const shownCount = useGrowingCount(deferredTickets.length);
+  const shownTickets = shownCount < deferredTickets.length ? deferredTickets.slice(0, shownCount) : deferredTickets;
+  const allShown = shownCount === deferredTickets.length;
   // The footer (watched for the end of the list) exists once cards are shown.
   const endRef = useEndOfList(
     () => onLoadMore?.(),
-    status === 'ready' && hasMore && !loadMoreError && shownTickets.length > 0,
+    status === 'ready' && hasMore && !loadMoreError && shownTickets.length > 0 && allShown,
   );
   const firstLoad = (status === 'loading' || (status === 'ready' && tickets.length > 0)) && shownTickets.length === 0;
 
@@ -131,6 +157,8 @@ export default function TicketList({
               <LiveMark ticket={ticket} />
               <TicketCard
                 ticket={ticket}
+                meta={meta}
+                agents={agents}
                 saving={Boolean(rowState[ticket.id]?.saving)}
                 error={rowState[ticket.id]?.error || null}
                 onChange={onChangeTicket}
@@ -141,7 +169,7 @@ export default function TicketList({
         </ul>
       ) : null}
 
-      {status === 'ready' && shownTickets.length > 0 ? (
+      {status === 'ready' && shownTickets.length > 0 && allShown ? (
         <div className="ticket-list__footer" ref={endRef}>
           {loadMoreError ? (
             <ErrorState compact title="More tickets could not be loaded" error={loadMoreError} onRetry={onLoadMore} />
