@@ -1,8 +1,7 @@
 import { memo, useId, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import AssigneeSelect from '../../agents/components/AssigneeSelect';
+import { AgentSelect } from '../../agents/components/AssigneeSelect';
 import { choicesFor } from '../choices';
-import { useChoices } from '../hooks/useTicketMeta';
 import SelectCheckbox from '../../queue/components/SelectCheckbox';
 import TicketChips from './TicketChips';
 
@@ -16,13 +15,13 @@ function preview(text) {
 }
 
 /**
- * One ticket. Props in: ticket, saving, error. Events out:
- * onChange(id, changes) when status or priority is changed, onDismissError(id).
+ * One ticket. Props in: ticket, saving, error, and the choices (`meta`) and `agents` the
+ * list reads once for all its cards. Events out: onChange(id, changes) when status or
+ * priority is changed, onDismissError(id).
  */
-function TicketCard({ ticket, saving = false, error = null, onChange, onDismissError }) {
+function TicketCard({ ticket, meta, agents, saving = false, error = null, onChange, onDismissError }) {
   const [expanded, setExpanded] = useState(false);
   const id = useId();
-  const meta = useChoices();
   const location = useLocation();
   const description = ticket.description || '';
   const long = description.length > PREVIEW_LENGTH;
@@ -50,7 +49,7 @@ function TicketCard({ ticket, saving = false, error = null, onChange, onDismissE
         <span className="ticket-card__id">#{ticket.id}</span>
       </header>
 
-      <TicketChips ticket={ticket} />
+      <TicketChips ticket={ticket} meta={meta} />
 
       <p className="ticket-card__description" id={`${id}-description`}>
         {shown}
@@ -88,7 +87,8 @@ function TicketCard({ ticket, saving = false, error = null, onChange, onDismissE
             ))}
           </select>
         </label>
-        <AssigneeSelect
+        <AgentSelect
+          agents={agents}
           value={ticket.assignee ?? null}
           onChange={(agent) => onChange?.(ticket.id, { assignee: agent })}
         />

@@ -1,10 +1,8 @@
 import { formatCreated, formatFull } from '../../../lib/format';
 import { labelFor } from '../choices';
-import { useChoices } from '../hooks/useTicketMeta';
 
-/** A ticket's category, priority and status as labelled chips, and when it was created. */
-export default function TicketChips({ ticket }) {
-  const meta = useChoices();
+/** A ticket's category, priority and status as labelled chips (`meta`: the choices), and when it was created. */
+export default function TicketChips({ ticket, meta }) {
   return (
     <div className="ticket-card__meta">
       <span className={`chip chip--category chip--${ticket.category}`}>
