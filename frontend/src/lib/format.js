@@ -14,10 +14,16 @@ export function formatFull(iso) {
   return Number.isNaN(date.getTime()) ? '' : dateTime.format(date);
 }
 
+// One formatter per number of digits: toLocaleString with options builds a new one on every call.
+const numberFormats = new Map();
+
 export function formatNumber(value, digits = 0) {
   if (value == null || Number.isNaN(Number(value))) return '–';
-  return Number(value).toLocaleString(undefined, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  if (!numberFormats.has(digits)) {
+    numberFormats.set(
+      digits,
+      new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    );
+  }
+  return numberFormats.get(digits).format(Number(value));
 }
