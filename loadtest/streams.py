@@ -7,8 +7,9 @@ with N tickets as `make bench` does; gunicorn (gunicorn.conf.py) and the event
 stream server (`python -m live`). Then: the mixed read/write load without
 streams; STREAMS streams opened by a separate client process and held while the
 same load runs again, and once more without them after; the stream server's
-memory per open stream; and the time from a PATCH's request to its event's arrival on every stream (p50, p99, max),
-for a series of PATCHes sent one at a time while the streams are open.
+memory per open stream; and the time from a PATCH's request to its event's
+arrival on every stream (p50, p99, max), for a series of PATCHes sent one at a
+time while the streams are open.
 """
 
 import argparse
