@@ -3,12 +3,12 @@ import { lazy, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import AppLayout from './components/AppLayout';
 import SessionRedirect from './features/auth/components/SessionRedirect';
-import QueuePage from './features/tickets/routes/QueuePage';
+import QueueRoute from './features/tickets/routes/QueueRoute';
 import TicketRoute from './features/tickets/routes/TicketRoute';
 import { createQueryClient } from './lib/queryClient';
 
-// The queue, where the app opens, is in the main bundle; the other pages are chunks of
-// their own (the ticket page's is loaded by TicketRoute), downloaded when first shown.
+// Every page is a chunk of its own, downloaded when first shown (the queue's and the ticket
+// page's by their routes, which ask for their first data meanwhile).
 const SignInPage = lazy(() => import('./features/auth/routes/SignInPage'));
 const TokensPage = lazy(() => import('./features/auth/routes/TokensPage'));
 const NotFoundPage = lazy(() => import('./components/NotFoundPage'));
@@ -21,7 +21,7 @@ export default function App() {
         <SessionRedirect />
         <Routes>
           <Route element={<AppLayout />}>
-            <Route index element={<QueuePage />} />
+            <Route index element={<QueueRoute />} />
             <Route path="tickets/:id" element={<TicketRoute />} />
             <Route path="sign-in" element={<SignInPage />} />
             <Route path="settings/tokens" element={<TokensPage />} />
