@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '../../../App';
+import '../../../test/pages';
 import { ApiError } from '../../../lib/apiClient';
 import { META } from '../../../test/fixtures';
 import { getStats } from '../../stats/api';
