@@ -169,7 +169,9 @@ def _pick(array: str, size: int, skew: float) -> str:
     return f"{array}[1 + floor(power(random(), {skew}) * {size})::int]"
 
 
-def seed_sql(n: int) -> str:
+def seed_sql(n: int, *, stamps: bool = True) -> str:
+    """The INSERT of tickets `first` to `last` of `n`; without `stamps`, for a
+    schema from before `updated_at` and `resolved_at` (bench/migrations.py)."""
     common = "ARRAY[" + ",".join(f"'{w}'" for w in COMMON_WORDS) + "]"
     syllables = "ARRAY[" + ",".join(f"'{s}'" for s in SYLLABLES) + "]"
     nc, ns = len(COMMON_WORDS), len(SYLLABLES)
@@ -179,12 +181,14 @@ def seed_sql(n: int) -> str:
     # Each ticket's life takes `span` (1 to 240 hours, less for the newest):
     # resolved first at 60% of it, last changed at 90%; history.py writes the
     # matching history entries.
+    stamp_columns = ", updated_at, resolved_at" if stamps else ""
+    stamp_values = ", created_at + span * 0.9, created_at + span * 0.6" if stamps else ""
     return f"""
         WITH v AS (SELECT {common} AS common, {syllables} AS syllables)
         INSERT INTO tickets_ticket
-            (title, description, category, priority, status, created_at, updated_at, resolved_at)
+            (title, description, category, priority, status, created_at{stamp_columns})
         SELECT title, description, category, priority, status,
-               created_at, created_at + span * 0.9, created_at + span * 0.6
+               created_at{stamp_values}
         FROM (
             SELECT
                 initcap({title}) AS title,
@@ -272,20 +276,24 @@ def seed(url: str, n: int, progress=None) -> dict:
     with conn.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("SELECT setseed(0.42)")
+        # An older schema (bench/migrations.py serves one) has tickets only.
+        cur.execute("SELECT to_regclass('history_ticketchange') IS NOT NULL")
+        full_schema = cur.fetchone()[0]
+        tables = TABLES if full_schema else TABLES[:1]
         cur.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT LIKE '%%pkey'",
-            [list(TABLES)],
+            [list(tables)],
         )
         indexes = cur.fetchall()
         for name, _ in indexes:
             cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        for trigger in HISTORY_TRIGGERS:
+        for trigger in HISTORY_TRIGGERS if full_schema else ():
             cur.execute(
                 sql.SQL("ALTER TABLE tickets_ticket DISABLE TRIGGER {}").format(sql.Identifier(trigger))
             )
         conn.commit()
         started = time.perf_counter()
-        statement = seed_sql(n)
+        statement = seed_sql(n, stamps=full_schema)
         timings.update(
             ticket_insert_seconds=0.0, history_and_comments_seconds=0.0, history_rows=0, comment_rows=0
         )
@@ -295,16 +303,17 @@ def seed(url: str, n: int, progress=None) -> dict:
             cur.execute(statement, {"n": n, "first": first, "last": last})
             timings["ticket_insert_seconds"] += time.perf_counter() - step
             step = time.perf_counter()
-            cur.execute(HISTORY_SQL, {"first": first, "last": last})
-            timings["history_rows"] += cur.rowcount
-            cur.execute(COMMENTS_SQL, {"per_ticket": COMMENTS_PER_TICKET, "first": first, "last": last})
-            timings["comment_rows"] += cur.rowcount
+            if full_schema:
+                cur.execute(HISTORY_SQL, {"first": first, "last": last})
+                timings["history_rows"] += cur.rowcount
+                cur.execute(COMMENTS_SQL, {"per_ticket": COMMENTS_PER_TICKET, "first": first, "last": last})
+                timings["comment_rows"] += cur.rowcount
             timings["history_and_comments_seconds"] += time.perf_counter() - step
             conn.commit()
             if progress and n > SEED_BATCH:
                 elapsed = time.perf_counter() - started
                 progress(f"  inserted {last:,} of {n:,} tickets with their history in {elapsed:.0f} s")
-        for trigger in HISTORY_TRIGGERS:
+        for trigger in HISTORY_TRIGGERS if full_schema else ():
             cur.execute(
                 sql.SQL("ALTER TABLE tickets_ticket ENABLE TRIGGER {}").format(sql.Identifier(trigger))
             )
@@ -321,11 +330,11 @@ def seed(url: str, n: int, progress=None) -> dict:
     conn.autocommit = True
     with conn.cursor() as cur:
         started = time.perf_counter()
-        for table in TABLES:
+        for table in tables:
             cur.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
         timings["vacuum_seconds"] = time.perf_counter() - started
         sizes = []
-        for table in TABLES:
+        for table in tables:
             cur.execute("SELECT pg_size_pretty(pg_total_relation_size(%s))", [table])
             sizes.append(f"{table} {cur.fetchone()[0]}")
         timings["table_size"] = ", ".join(sizes)

@@ -3,9 +3,11 @@
 from django.db import migrations
 
 
-def postgresql_sql(forward: str, backward: str) -> migrations.RunPython:
+def postgresql_sql(forward: str, backward: str, *, atomic: bool | None = None) -> migrations.RunPython:
     """Run `forward` (and `backward` when unapplied) on PostgreSQL only; the
-    SQL goes as written, `%` signs included. SQLite has no such objects."""
+    SQL goes as written, `%` signs included. SQLite has no such objects.
+    `atomic=False` in a non-atomic migration runs it outside a transaction
+    (as `CREATE INDEX CONCURRENTLY` must be)."""
 
     def run(sql):
         def operation(apps, schema_editor):
@@ -14,4 +16,4 @@ def postgresql_sql(forward: str, backward: str) -> migrations.RunPython:
 
         return operation
 
-    return migrations.RunPython(run(forward), run(backward))
+    return migrations.RunPython(run(forward), run(backward), atomic=atomic)
