@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { choicesFor } from '../choices';
 import { useChoices } from '../hooks/useTicketMeta';
 import '../../triage/triage.css';
@@ -16,6 +16,43 @@ function FilterSelect({ id, label, value, choices, onChange }) {
         ))}
       </select>
     </div>
+  );
+}
+
+/**
+ * The search box keeps what is typed in its own state, so a keystroke never waits
+ * for the address bar: read back from the URL, the box lost a keystroke that came
+ * before the URL had caught up with the previous one. The URL's value is taken
+ * over whenever the box is not being typed in (Clear, Back, a shared link).
+ */
+function SearchInput({ id, value, describedBy, onChange, onSubmit }) {
+  const [text, setText] = useState(value);
+  const typing = useRef(false);
+  useEffect(() => {
+    if (!typing.current) setText(value);
+  }, [value]);
+  return (
+    <input
+      id={id}
+      type="search"
+      value={text}
+      placeholder="Title or description"
+      autoComplete="off"
+      aria-describedby={describedBy}
+      onFocus={() => {
+        typing.current = true;
+      }}
+      onBlur={() => {
+        typing.current = false;
+      }}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onSubmit?.();
+      }}
+    />
   );
 }
 
@@ -43,17 +80,12 @@ export default function Filters({
             {searchTooShort ? '3+ characters, or press Enter' : ''}
           </span>
         </div>
-        <input
+        <SearchInput
           id={`${id}-search`}
-          type="search"
           value={filters.search}
-          placeholder="Title or description"
-          autoComplete="off"
-          aria-describedby={searchTooShort ? `${id}-search-hint` : undefined}
-          onChange={(e) => onChange({ search: e.target.value })}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') onSearchSubmit?.();
-          }}
+          describedBy={searchTooShort ? `${id}-search-hint` : undefined}
+          onChange={(search) => onChange({ search })}
+          onSubmit={onSearchSubmit}
         />
       </div>
       <FilterSelect
