@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import psycopg2
 
 from devtools.db import drop_database, recreate_database, with_database
-from devtools.live import free_port
+from devtools.live import free_port, stop_process
 
 from . import cases as cases_module
 from . import load, report, seed
@@ -195,16 +194,8 @@ def against_floor(port: int, env: dict, ctx, args, procs: list, failures: list) 
             **options,
         )
     for proc in (required, floor):
-        stop(proc)
+        stop_process(proc, timeout=30)
     return rows
-
-
-def stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        pass
 
 
 def release_idle_connections(url: str, application: str) -> None:
@@ -244,7 +235,7 @@ def overhead_only(args, url: str) -> int:
         print(report.overhead_table(against_floor(port, env, ctx, args, procs, failures)))
     finally:
         for proc in reversed(procs):
-            stop(proc)
+            stop_process(proc, timeout=30)
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
         return 1
@@ -801,7 +792,7 @@ def main(argv=None) -> int:
         conn.close()
     finally:
         for proc in reversed(procs):
-            stop(proc)
+            stop_process(proc, timeout=30)
         if args.smoke:
             drop_database(args.server, name)
 

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 import psycopg2
 
 from devtools.db import drop_database, recreate_database, with_database
+from devtools.live import stop_process
 
 from . import load, seed
 from .__main__ import RESULTS, ROOT, default_server, free_port, wait_for
@@ -282,11 +282,7 @@ def main(argv=None) -> int:
         conn.close()
     finally:
         for proc in procs:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            stop_process(proc, timeout=30)
         shutil.rmtree(old_tree, ignore_errors=True)
         if not args.keep_database:
             drop_database(args.server, name)

@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench import load, seed  # noqa: E402
 from bench.__main__ import default_server, free_port, gunicorn_command, wait_for  # noqa: E402
 from devtools.db import drop_database, recreate_database, with_database  # noqa: E402
+from devtools.live import stop_process  # noqa: E402
 
 BACKEND = ROOT / "backend"
 PROBE = "Delivery probe"
@@ -257,11 +257,7 @@ def main() -> int:
         print(json.dumps(result, indent=2))
     finally:
         for proc in reversed(procs):
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+            stop_process(proc, timeout=30)
         drop_database(args.server, args.database)
     return 1 if failures else 0
 
