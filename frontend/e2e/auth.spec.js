@@ -1,24 +1,14 @@
 // Signing in and out against the API in API_AUTH=required mode, from a browser
 // that starts with no session (the rest of the suite starts signed in).
 import { test as base, expect } from '@playwright/test';
+import { consoleErrors } from './fixtures.js';
 import { AGENT, API_URL, SIGNED_OUT, signInThroughApi } from './session.js';
 
 // The sign-in redirects follow refused requests, which the browser logs; anything else fails the test.
 const EXPECTED = /status of 401|Failed to load resource/;
 
 const test = base.extend({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !EXPECTED.test(message.text())) errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors').toEqual([]);
-    },
-    { auto: true },
-  ],
+  consoleErrors: consoleErrors(EXPECTED),
   // An API client signed in as the agent, for setting things up.
   // eslint-disable-next-line no-empty-pattern
   api: async ({}, provide) => {

@@ -4,6 +4,7 @@
 // Works with the API open or requiring sign-in (the saved session, if any, is used).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
+import { consoleErrors } from './fixtures.js';
 
 const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
 const PAUSE = process.env.E2E_EVENTS_PAUSE;
@@ -13,18 +14,7 @@ const PID = process.env.E2E_EVENTS_PID;
 const EXPECTED = /api\/events|EventSource|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED/;
 
 const test = base.extend({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !EXPECTED.test(message.text())) errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors').toEqual([]);
-    },
-    { auto: true },
-  ],
+  consoleErrors: consoleErrors(EXPECTED),
 });
 
 const unique = (label) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

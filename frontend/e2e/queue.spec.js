@@ -1,24 +1,9 @@
 // Working the queue: sorting, a shift-click range changed in bulk, the export
 // of the current view, and the keyboard. Works with the API open or with a
 // signed-in session (the browser context's cookies and CSRF token are used).
-import { test as base, expect } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 
 const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
-
-const test = base.extend({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 const marker = () => `q${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 

@@ -1,35 +1,8 @@
 // The app in a real browser against the real API (PostgreSQL) and the fake LLM,
 // which classifies by keywords: "charged"/"refund" -> billing, "password" -> account,
 // "error"/"crash" -> technical; "down"/"urgent" -> critical, "cannot" -> high.
-import { test as base, expect } from '@playwright/test';
-
-const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
-
-// Every test fails if the page logged an error or threw.
-const test = base.extend({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-const unique = (label) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-async function apiCreate(request, fields) {
-  const response = await request.post(`${API_URL}/api/tickets/`, {
-    data: { category: 'general', priority: 'medium', description: 'Created by the end-to-end suite', ...fields },
-  });
-  expect(response.status()).toBe(201);
-  return response.json();
-}
+import { apiCreate, expect, test, unique } from './fixtures.js';
+import { API_URL } from './session.js';
 
 async function apiFind(request, search) {
   const response = await request.get(`${API_URL}/api/tickets/`, { params: { search } });

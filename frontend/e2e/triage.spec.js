@@ -3,24 +3,9 @@
 // LLM answers "charged"/"refund" -> billing with priority medium.
 // The triage figures cover every test's suggestions, so this spec compares the
 // panel before and after its own steps.
-import { test as base, expect } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 
 const API_URL = process.env.E2E_API_URL || 'http://127.0.0.1:8000';
-
-const test = base.extend({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors, 'console errors').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 const unique = (label) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
