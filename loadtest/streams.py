@@ -40,6 +40,7 @@ PROBE = "Delivery probe"
 async def _hold(port: int, count: int) -> None:
     arrivals: dict[str, list[float]] = {}
     opened = 0
+    probe = PROBE.encode()
 
     async def one_stream():
         nonlocal opened
@@ -50,11 +51,22 @@ async def _hold(port: int, count: int) -> None:
         if b" 200 " not in status:
             raise RuntimeError(f"stream refused: {status!r}")
         opened += 1
-        while line := await reader.readline():
-            if PROBE.encode() in line:
-                now = time.time()
-                title = json.loads(line.split(b"data: ", 1)[1])["title"]
-                arrivals.setdefault(title, []).append(now)
+        # Read what arrives as it comes and look only for the probes' events: the
+        # browsers this stands for are elsewhere, so the holder stays cheap.
+        pending = b""
+        while chunk := await reader.read(65536):
+            pending += chunk
+            end = pending.rfind(b"\n\n")
+            if end < 0:
+                continue
+            complete, pending = pending[: end + 2], pending[end + 2 :]
+            if probe not in complete:
+                continue
+            now = time.time()
+            for line in complete.split(b"\n"):
+                if line.startswith(b"data: ") and probe in line:
+                    title = json.loads(line[6:])["title"]
+                    arrivals.setdefault(title, []).append(now)
 
     tasks = []
     for _ in range(count):

@@ -334,6 +334,9 @@ LIVE_CATCH_UP_LIMIT = env_number("LIVE_CATCH_UP_LIMIT", 1000)
 # Events waiting for one slow client before its stream is closed (it reconnects and catches up).
 LIVE_QUEUE_LIMIT = env_number("LIVE_QUEUE_LIMIT", 2000)
 LIVE_THREADS = env_number("LIVE_THREADS", 4)
+# While events keep coming, a stream server reads and sends them at most once per
+# this many milliseconds (an event after a quiet spell goes out within ~20 ms).
+LIVE_BATCH_MILLISECONDS = max(0, env_number("LIVE_BATCH_MILLISECONDS", 100))
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.

@@ -446,7 +446,8 @@ class EventStreamReader:
         )
         self.response = self.conn.getresponse()
         self.status = self.response.status
-        self.headers = dict(self.response.headers)
+        # Header names are case-insensitive (the stream server sends them in lower case).
+        self.headers = self.response.headers
         self.comments: list[str] = []
 
     def next_event(self, timeout: float = 5) -> tuple[str | None, str, str]:

@@ -29,6 +29,7 @@ CLOSE = object()
 KEEP_ALIVE = b": keep-alive\n\n"
 PRUNE_EVERY_SECONDS = 60
 BATCH = 500
+# After a quiet spell an event waits this long for the commits that follow it.
 COALESCE_SECONDS = 0.02
 
 
@@ -121,15 +122,22 @@ class Hub:
                 subscriber.put((position, chunk))
 
     async def _dispatch_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        interval = settings.LIVE_BATCH_MILLISECONDS / 1000
+        last = float("-inf")
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=settings.LIVE_POLL_SECONDS)
             except TimeoutError:
                 pass
             self._wake.clear()
-            # Let the commits of the next few milliseconds join this read, so
-            # a busy stream sends several events per write to each client.
-            await asyncio.sleep(COALESCE_SECONDS)
+            # Let the commits of the next moments join this read: a few
+            # milliseconds after a quiet spell, and while events keep coming,
+            # one read (and one write to each client) per LIVE_BATCH_MILLISECONDS.
+            # Every write to every open stream costs CPU that the API shares,
+            # so under a steady flow of changes fewer, larger writes are cheaper.
+            await asyncio.sleep(max(COALESCE_SECONDS, last + interval - loop.time()))
+            last = loop.time()
             try:
                 await self._dispatch_new()
             except Exception as exc:

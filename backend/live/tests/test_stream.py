@@ -2,6 +2,7 @@
 workers sharing the test database, as deployed."""
 
 import json
+import socket
 import time
 
 import pytest
@@ -182,3 +183,45 @@ def test_a_change_through_one_api_process_reaches_a_stream_of_the_other(server_e
     assert headers["Content-Type"] == "text/event-stream"
     assert b"event: ticket.created" in polled and b"event: ticket.updated" in polled
     assert polled.rstrip().endswith(b'data: {"last_event_id":%d}' % event_head())
+
+
+class RawStream:
+    """A stream read without a client library, to see the server's writes: each
+    write is one HTTP chunk."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock.sendall(
+            b"GET /api/events/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        self.reader = self.sock.makefile("rb")
+        while self.reader.readline() not in (b"\r\n", b""):
+            pass  # the status line and the headers
+
+    def chunk(self) -> bytes:
+        size = int(self.reader.readline().strip(), 16)
+        return self.reader.read(size + 2)[:size]
+
+    def close(self) -> None:
+        self.reader.close()
+        self.sock.close()
+
+
+def test_a_steady_flow_of_changes_goes_out_in_a_few_writes_not_one_per_event(server_env):
+    with EventServer({**server_env, "LIVE_BATCH_MILLISECONDS": "300"}) as server:
+        stream = RawStream(server.port)
+        while b"event: ready" not in stream.chunk():
+            pass
+        for k in range(20):  # one change every 50 ms for a second
+            make_ticket(title=f"steady {k}")
+            time.sleep(0.05)
+        writes, created = 0, 0
+        while created < 20:
+            chunk = stream.chunk()
+            if b"event: ticket.created" in chunk:
+                writes += 1
+                created += chunk.count(b"event: ticket.created")
+        stream.close()
+
+    # One write per 300 ms while they keep coming: about four, never one per event.
+    assert 2 <= writes <= 8
