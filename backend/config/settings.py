@@ -244,11 +244,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 NUM_PROXIES = env_number("NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
+    # DRF's JSON, written by orjson where the bytes are the same (config/renderers.py).
     "DEFAULT_RENDERER_CLASSES": (
-        ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
+        ["config.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
         if DEBUG
-        else ["rest_framework.renderers.JSONRenderer"]
+        else ["config.renderers.JSONRenderer"]
     ),
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
