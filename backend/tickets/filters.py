@@ -129,6 +129,29 @@ class TicketFilter(PreparedFilterSet):
         return queryset
 
 
+# The filters a keyset page can apply without the FilterSet: one equality each.
+CHOICE_FILTERS = {"category": Category.values, "priority": Priority.values, "status": Status.values}
+CHOICE_FREE = ("search", "assignee")
+
+
+def choice_filters(params) -> dict[str, str] | None:
+    """The list's filters as `{field: value}` when they are only valid
+    category, priority and status values (an empty one is no filter, as in
+    TicketFilter), which TicketFilter would apply as one equality each in this
+    order; None when the query needs the FilterSet (a search, an assignee, a
+    value it would refuse with its own error)."""
+    if any(params.get(name) for name in CHOICE_FREE):
+        return None
+    filters = {}
+    for name, choices in CHOICE_FILTERS.items():
+        value = params.get(name)
+        if value:
+            if value not in choices:
+                return None
+            filters[name] = value
+    return filters
+
+
 def search_terms(value: str) -> list[str]:
     """The distinct words of a search (case-insensitively), in order; more than
     SEARCH_MAX_WORDS is a 400 naming the parameter."""

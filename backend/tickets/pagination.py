@@ -15,6 +15,8 @@ from rest_framework.pagination import BasePagination, LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from config.renderers import JSONNativeResponse
+
 from .ordering import DEFAULT_ORDERING, ORDERINGS, after, ordered, ordering_from, parse_position, position_of
 
 MAX_PAGE_SIZE = 200
@@ -25,6 +27,10 @@ MAX_OFFSET = 10_000
 class TicketLimitOffsetPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = MAX_PAGE_SIZE
+
+    def get_paginated_response(self, data):
+        """DRF's page; `data` is the page's `ticket_representations`, JSON-native."""
+        return JSONNativeResponse(super().get_paginated_response(data).data)
 
     def get_limit(self, request):
         return _positive_int_param(request, self.limit_query_param, self.max_limit) or self.default_limit
@@ -60,23 +66,33 @@ class TicketCursorPagination(BasePagination):
     default_page_size = 50
 
     def paginate_queryset(self, queryset, request, view=None):
+        def read(*, ordering, position, reverse, limit):
+            if position is None:
+                return list(ordered(queryset, ordering)[:limit])
+            return list(after(queryset, ordering, position, reverse=reverse)[:limit])
+
+        return self.paginate(read, request)
+
+    def paginate(self, read, request):
+        """The page the request asks for, its rows read by
+        `read(ordering=, position=, reverse=, limit=)`: up to `limit` rows from
+        the ordering's start (position None), or after the position (before
+        it, nearest first, when `reverse`)."""
         self.request = request
         self.ordering = ordering_from(request)
         self.page_size = (
             _positive_int_param(request, self.page_size_query_param, MAX_PAGE_SIZE) or self.default_page_size
         )
         position, reverse = self._decode(request.query_params.get(self.cursor_query_param))
+        rows = read(ordering=self.ordering, position=position, reverse=reverse, limit=self.page_size + 1)
 
         if position is None:
-            rows = list(ordered(queryset, self.ordering)[: self.page_size + 1])
             has_more, has_before = len(rows) > self.page_size, False
             rows = rows[: self.page_size]
         elif not reverse:
-            rows = list(after(queryset, self.ordering, position)[: self.page_size + 1])
             has_more, has_before = len(rows) > self.page_size, True
             rows = rows[: self.page_size]
         else:
-            rows = list(after(queryset, self.ordering, position, reverse=True)[: self.page_size + 1])
             has_before = len(rows) > self.page_size
             rows = list(reversed(rows[: self.page_size]))
             has_more = True
@@ -86,7 +102,8 @@ class TicketCursorPagination(BasePagination):
         return rows
 
     def get_paginated_response(self, data):
-        return Response(
+        """`data` is the page's `ticket_representations`, JSON-native."""
+        return JSONNativeResponse(
             {
                 "next": self._link(self.next_position, reverse=False),
                 "previous": self._link(self.previous_position, reverse=True),

@@ -3,12 +3,15 @@
 import json
 import statistics
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from .models import Category, Priority, Status, Ticket
+from .ordering import Ordering, after, ordered
+from .serializers import ticket_rows
 
 DAYS = 30
 
@@ -31,6 +34,85 @@ def _choice_list(choices) -> list[dict]:
 
 def ticket_list() -> QuerySet[Ticket]:
     return Ticket.objects.newest_first()
+
+
+def ticket_keyset_rows(
+    *, filters: dict[str, str], ordering: Ordering, position: list | None, reverse: bool, limit: int
+) -> list[dict]:
+    """Up to `limit` tickets as `ticket_rows` rows, matching the equality
+    `filters` (as `choice_filters` gives them), in `ordering` from its start,
+    or after `position` (before it, nearest first, when `reverse`).
+
+    On PostgreSQL the statement is the ORM's own, compiled once per process
+    for each shape of page (which filters, the ordering, the kind of position,
+    the direction and the limit) and run with this page's values: building and
+    compiling the query cost more than running it."""
+    if connection.vendor != "postgresql" or (position is not None and ordering.fixed_rank is not None):
+        return list(_keyset_queryset(filters, ordering, position, reverse)[:limit])
+    start = None if position is None else ("after_null" if position[0] is None else "after")
+    sql, template, names = _keyset_statement(tuple(filters), ordering, start, reverse, limit)
+    values = [*filters.values(), *(position or ())]
+    params = [values[item] if is_value else item for is_value, item in template]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _keyset_queryset(filters: dict, ordering: Ordering, position: list | None, reverse: bool) -> QuerySet:
+    """The page's rows as the list's FilterSet and paginator build them."""
+    queryset = ticket_list()
+    if filters:
+        queryset = queryset.filter(Q(*((f"{name}__exact", value) for name, value in filters.items())))
+    if position is None:
+        return ticket_rows(ordered(queryset, ordering))
+    return ticket_rows(after(queryset, ordering, position, reverse=reverse))
+
+
+# Stand-ins for a page's values while its statement is compiled: each is
+# found again among the compiled parameters, which tells where the page's
+# own values go. No filter value, time or id a page can hold equals one.
+_SENTINEL_TIME = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+_SENTINEL_NUMBER = -(10**15)
+
+
+def _sentinel(kind: str, index: int):
+    if kind in ("time", "nullable_time"):
+        return _SENTINEL_TIME + timedelta(microseconds=index)
+    return _SENTINEL_NUMBER - index
+
+
+@lru_cache(maxsize=512)
+def _keyset_statement(filter_names: tuple[str, ...], ordering: Ordering, start, reverse: bool, limit: int):
+    """(SQL, parameter template, column names) of one shape of keyset page.
+    The template holds (True, index into the page's values) for each value
+    and (False, constant) for the ORM's own constants (the priority ranks)."""
+    values = [f"\x00{name}" for name in filter_names]
+    position = None
+    if start is not None:
+        position = [_sentinel(kind, index) for index, (_, kind) in enumerate(ordering.keys)]
+        if start == "after_null":
+            position[0] = None
+        values += position
+    query = _keyset_queryset(dict(zip(filter_names, values, strict=False)), ordering, position, reverse)
+    query = query[:limit].query
+    sql, params = query.sql_with_params()
+    if query.extra_select or query.annotation_select:
+        raise RuntimeError(f"unexpected columns in a keyset page: {sql}")
+    template, used = [], set()
+    for param in params:
+        index = next(
+            (i for i, value in enumerate(values) if type(value) is type(param) and value == param), None
+        )
+        if index is None:
+            if isinstance(param, str) and "\x00" in param:
+                raise RuntimeError(f"a filter value was changed on its way into {sql}")
+            template.append((False, param))
+        else:
+            template.append((True, index))
+            used.add(index)
+    if used != {index for index, value in enumerate(values) if value is not None}:
+        raise RuntimeError(f"a page's value is missing from {sql} {params}")
+    return sql, tuple(template), tuple(query.values_select)
 
 
 def ticket_stats(*, now: datetime | None = None) -> dict:

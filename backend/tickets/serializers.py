@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from functools import cache
 from itertools import islice
 
@@ -161,6 +162,15 @@ def _created_at_representation():
     if getattr(field, "format", api_settings.DATETIME_FORMAT) != ISO_8601 or not settings.USE_TZ:
         return field.to_representation
     zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    if zone is UTC or getattr(zone, "key", None) == "UTC":
+
+        def represent_utc(value):
+            # The database's times already are in UTC: no conversion to make.
+            if value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            return value.isoformat()[:-6] + "Z"
+
+        return represent_utc
 
     def represent(value):
         text = value.astimezone(zone).isoformat()
@@ -250,10 +260,13 @@ def ticket_array_chunks(
                     [str(statement_timeout_ms()), str(STREAM_IDLE_TIMEOUT_MS)],
                 )
         rows = ticket_rows(queryset).iterator(chunk_size=chunk_size)
+        # The rows' representations are JSON-native: a renderer that can write
+        # those faster, byte for byte the same, may.
+        render = getattr(renderer, "render_native", renderer.render)
         try:
             separator = b"["
             while batch := list(islice(rows, chunk_size)):
-                yield separator + renderer.render(ticket_representations(batch))[1:-1]
+                yield separator + render(ticket_representations(batch))[1:-1]
                 separator = b","
             yield b"[]" if separator == b"[" else b"]"
         finally:

@@ -1,5 +1,6 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
 
+from functools import partial
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -27,13 +28,14 @@ from rest_framework.views import APIView
 from triage.serializers import TicketCreateSerializer
 from triage.services import suggestion_create, suggestion_response, ticket_create_from_suggestion
 
+from config.renderers import JSONNativeResponse
 from limits.throttles import ClientScopedRateThrottle
 
-from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter
+from .filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TicketFilter, choice_filters
 from .models import Category, Priority, Status, Ticket
 from .ordering import DEFAULT_ORDERING, ORDERINGS, ordered, ordering_from
-from .pagination import MAX_OFFSET, check_list_parameters, paginator_for
-from .selectors import ticket_list, ticket_meta, ticket_stats
+from .pagination import MAX_OFFSET, TicketCursorPagination, check_list_parameters, paginator_for
+from .selectors import ticket_keyset_rows, ticket_list, ticket_meta, ticket_stats
 from .serializers import (
     NO_NUL_PATTERN,
     BulkRequestSerializer,
@@ -301,6 +303,13 @@ class TicketViewSet(
         server-side cursor, so its memory does not grow with the number of
         tickets."""
         check_list_parameters(request, LIST_PARAMETERS)
+        filters = choice_filters(request.query_params)
+        if filters is not None and isinstance(self.paginator, TicketCursorPagination):
+            # A keyset page filtered by choices only: the FilterSet would apply
+            # one equality per value, which the selector does with a statement
+            # compiled once for this shape of page.
+            page = self.paginator.paginate(partial(ticket_keyset_rows, filters=filters), request)
+            return self.paginator.get_paginated_response(ticket_representations(page))
         queryset = ordered(self.filter_queryset(self.get_queryset()), ordering_from(request))
         if self.paginator is not None:
             page = self.paginator.paginate_queryset(ticket_rows(queryset), request, view=self)
@@ -321,8 +330,8 @@ class TicketViewSet(
         if row is None:
             raise Http404
         self.check_object_permissions(request, row)
-        version = Ticket(pk=row["id"], created_at=row["created_at"], updated_at=row["updated_at"])
-        return Response(ticket_representations([row])[0], headers=_etag(version))
+        version = SimpleNamespace(pk=row["id"], created_at=row["created_at"], updated_at=row["updated_at"])
+        return JSONNativeResponse(ticket_representations([row])[0], headers=_etag(version))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
