@@ -18,6 +18,11 @@ export function readOrdering(search) {
   return isOrdering(value) ? value : DEFAULT_ORDERING;
 }
 
+/** What the list request sends for `ordering`: '' for the default. */
+export function orderingParam(ordering) {
+  return ordering === DEFAULT_ORDERING ? '' : ordering;
+}
+
 /** The query string with `ordering` set; the default is left out of the URL. */
 export function orderingToSearch(ordering, currentSearch = '') {
   const params = new URLSearchParams(currentSearch);

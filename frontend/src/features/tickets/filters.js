@@ -7,6 +7,15 @@ export const EMPTY_FILTERS = Object.freeze({ category: '', priority: '', status:
 const ASSIGNEE_PATTERN = /^(me|none|\d{1,12})$/;
 
 /**
+ * Whether the filters in a query string wait for the choices: a category, priority or status
+ * there counts only once the choices say it is valid.
+ */
+export function filtersNeedChoices(search) {
+  const params = new URLSearchParams(search);
+  return CHOICE_FIELDS.some((key) => params.has(key));
+}
+
+/**
  * Read filters from a query string. Once the choices are known, values the API
  * would reject are ignored; before that they are kept as they are (nothing is
  * fetched until the choices arrive).
@@ -22,6 +31,18 @@ export function readFilters(search, meta) {
   const assignee = params.get('assignee') || '';
   filters.assignee = ASSIGNEE_PATTERN.test(assignee) ? assignee : '';
   return filters;
+}
+
+/** What the list asks the API for: the filters, the search applied so far and the order ('' for the default). */
+export function listQuery(filters, search, ordering) {
+  return {
+    category: filters.category,
+    priority: filters.priority,
+    status: filters.status,
+    search,
+    assignee: filters.assignee,
+    ordering,
+  };
 }
 
 /** The query string for `filters`, keeping any unrelated parameters already there. */

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { addComment, listComments } from '../api';
 import { commentKeys } from '../queryKeys';
+import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
 /** A ticket's comments, oldest first. */
 export function useComments(ticketId) {
@@ -8,6 +9,7 @@ export function useComments(ticketId) {
     queryKey: commentKeys.list(ticketId),
     queryFn: ({ signal }) => listComments(ticketId, { signal }),
     enabled: ticketId != null,
+    staleTime: PREFETCH_FRESH_MS,
   });
 }
 

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { listHistory } from '../api';
 import { historyKeys } from '../queryKeys';
+import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
 /** A ticket's history, oldest first. */
 export function useHistory(ticketId) {
@@ -8,5 +9,6 @@ export function useHistory(ticketId) {
     queryKey: historyKeys.list(ticketId),
     queryFn: ({ signal }) => listHistory(ticketId, { signal }),
     enabled: ticketId != null,
+    staleTime: PREFETCH_FRESH_MS,
   });
 }

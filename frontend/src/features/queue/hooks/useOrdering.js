@@ -1,6 +1,6 @@
 import { useCallback, useEffect } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { DEFAULT_ORDERING, orderingToSearch, readOrdering } from '../ordering';
+import { orderingParam, orderingToSearch, readOrdering } from '../ordering';
 
 /**
  * The list's sort order, kept in the address bar beside the filters (the
@@ -24,5 +24,5 @@ export function useOrdering() {
     [setSearchParams],
   );
 
-  return { ordering, param: ordering === DEFAULT_ORDERING ? '' : ordering, setOrdering };
+  return { ordering, param: orderingParam(ordering), setOrdering };
 }

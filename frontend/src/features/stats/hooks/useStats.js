@@ -1,6 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { STATS_POLL_MS } from '../../../lib/config';
+import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 import { getStats, statsKeys } from '../api';
+
+const statsQuery = {
+  queryKey: statsKeys.all,
+  queryFn: ({ signal }) => getStats({ signal }),
+  staleTime: PREFETCH_FRESH_MS,
+};
+
+/** Ask for the statistics before the queue's code has arrived (unless they are in already). */
+export function prefetchStats(queryClient) {
+  if (queryClient.getQueryData(statsKeys.all) === undefined) queryClient.prefetchQuery(statsQuery);
+}
 
 /**
  * Ticket statistics: fetched on mount, after every write (the write hooks
@@ -10,10 +22,11 @@ import { getStats, statsKeys } from '../api';
  */
 export function useStats({ pollMs = STATS_POLL_MS } = {}) {
   const query = useQuery({
-    queryKey: statsKeys.all,
-    queryFn: ({ signal }) => getStats({ signal }),
+    ...statsQuery,
     refetchInterval: pollMs > 0 ? pollMs : false,
     refetchOnWindowFocus: true,
+    // The queue's route asks first (again, if that had failed): a failure it got stays shown.
+    retryOnMount: false,
   });
   let status = 'loading';
   if (!query.isFetching && query.isError) status = 'error';

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getTicket } from '../api';
 import { ticketKeys } from '../queryKeys';
 import { findCachedTicket } from './ticketCache';
+import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
 /** One ticket by id; a copy already in a cached list shows while it loads. */
 export function useTicket(id) {
@@ -11,5 +12,6 @@ export function useTicket(id) {
     queryFn: ({ signal }) => getTicket(id, { signal }),
     placeholderData: () => findCachedTicket(queryClient, id),
     enabled: id != null,
+    staleTime: PREFETCH_FRESH_MS,
   });
 }

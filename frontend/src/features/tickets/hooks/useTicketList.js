@@ -1,5 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
+import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 import { filterParams, listTickets } from '../api';
 import { ticketKeys } from '../queryKeys';
 
@@ -28,6 +29,23 @@ function uniqueTickets(pages) {
   return tickets;
 }
 
+/** The list query for the API's `params` (see filterParams), shared by the hook and the prefetch. */
+function ticketListQuery(params) {
+  return {
+    queryKey: ticketKeys.list(params),
+    queryFn: ({ pageParam, signal }) => fetchPage(params, pageParam, signal),
+    initialPageParam: null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    staleTime: PREFETCH_FRESH_MS,
+  };
+}
+
+/** Ask for the first page of the list for `filters` before the queue's code has arrived. */
+export function prefetchTicketList(queryClient, filters) {
+  const options = ticketListQuery(filterParams(filters));
+  if (queryClient.getQueryData(options.queryKey) === undefined) queryClient.prefetchInfiniteQuery(options);
+}
+
 /**
  * The ticket list for the given filters, a page at a time in the API's cursor
  * mode. While new filters load, the previous list stays on screen, marked stale.
@@ -37,16 +55,11 @@ function uniqueTickets(pages) {
  */
 export function useTicketList(filters, { enabled = true } = {}) {
   const queryClient = useQueryClient();
-  const params = filterParams(filters);
-  const queryKey = ticketKeys.list(params);
-  const query = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam, signal }) => fetchPage(params, pageParam, signal),
-    initialPageParam: null,
-    getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-    enabled,
-  });
+  const options = ticketListQuery(filterParams(filters));
+  const { queryKey } = options;
+  // The queue's route asks for the first list (again, if it had failed) before the page
+  // mounts: the page shows what that brought, a failure included, instead of asking twice.
+  const query = useInfiniteQuery({ ...options, placeholderData: keepPreviousData, enabled, retryOnMount: false });
 
   const tickets = useMemo(() => (query.data ? uniqueTickets(query.data.pages) : []), [query.data]);
   const reloading = query.isFetching && !query.isFetchingNextPage;

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { EMPTY_FILTERS, filtersToSearch, readFilters } from '../filters';
+import { EMPTY_FILTERS, filtersNeedChoices, filtersToSearch, readFilters } from '../filters';
 
 /**
  * The list filters, kept in the address bar so a filtered view can be bookmarked
  * and shared. A change replaces the current history entry, as typing in the
- * search box should not fill the Back button.
+ * search box should not fill the Back button. `settled`: the filters will not change
+ * when the choices arrive (they are in, or the address holds none they validate).
  */
 export function useUrlFilters(meta) {
   const [searchParams, setSearchParams] = useSearchParams();
@@ -29,5 +30,6 @@ export function useUrlFilters(meta) {
   const updateFilters = useCallback((changes) => setFilters({ ...filters, ...changes }), [filters, setFilters]);
   const clearFilters = useCallback(() => setFilters(EMPTY_FILTERS), [setFilters]);
 
-  return { filters, updateFilters, clearFilters };
+  const settled = Boolean(meta) || !filtersNeedChoices(search);
+  return { filters, settled, updateFilters, clearFilters };
 }

@@ -10,7 +10,7 @@ import { useStats } from '../../stats/hooks/useStats';
 import Filters from '../components/Filters';
 import TicketForm from '../components/TicketForm';
 import TicketList from '../components/TicketList';
-import { hasActiveFilters } from '../filters';
+import { hasActiveFilters, listQuery } from '../filters';
 import { useClassify } from '../hooks/useClassify';
 import { useLiveArrivals } from '../../live/hooks/useLiveArrivals';
 import { useSearchTerm } from '../hooks/useSearchTerm';
@@ -24,7 +24,7 @@ export const SEARCH_DEBOUNCE_MS = 350;
 /** The queue at `/`: statistics, the new-ticket form, and the filtered list. */
 export default function QueuePage() {
   const meta = useTicketMeta();
-  const { filters, updateFilters, clearFilters } = useUrlFilters(meta.data);
+  const { filters, settled: filtersSettled, updateFilters, clearFilters } = useUrlFilters(meta.data);
   const { ordering, param: orderingParam, setOrdering } = useOrdering();
   // Clearing the search applies at once; typing waits for a pause and 3 characters; Enter applies any text.
   const {
@@ -32,21 +32,15 @@ export default function QueuePage() {
     tooShort: searchTooShort,
     submit: submitSearch,
   } = useSearchTerm(filters.search, SEARCH_DEBOUNCE_MS);
+  const { category, priority, status, assignee } = filters;
   const query = useMemo(
-    () => ({
-      category: filters.category,
-      priority: filters.priority,
-      status: filters.status,
-      search,
-      assignee: filters.assignee,
-      ordering: orderingParam,
-    }),
-    [filters.category, filters.priority, filters.status, search, filters.assignee, orderingParam],
+    () => listQuery({ category, priority, status, assignee }, search, orderingParam),
+    [category, priority, status, assignee, search, orderingParam],
   );
   const filtersActive = hasActiveFilters(filters);
 
-  // The list waits for the choices, which say which filters in the URL are valid.
-  const tickets = useTicketList(query, { enabled: Boolean(meta.data) });
+  // A list filtered by a choice waits for the choices, which say whether the URL's value is valid.
+  const tickets = useTicketList(query, { enabled: filtersSettled });
   useScrollRestoration(tickets.tickets.length > 0);
   const stats = useStats();
   const classifier = useClassify();
@@ -63,15 +57,20 @@ export default function QueuePage() {
   const formId = useId();
   const { arrivals, noteOwnCreate } = useLiveArrivals(query, tickets, stats.stats?.total_tickets);
 
+  // The cards show the choices' labels: until those are in, the list shows its placeholders.
   const metaFailed = meta.isError && !meta.isFetching;
-  const listStatus = metaFailed ? 'error' : tickets.status;
+  let listStatus = tickets.status;
+  if (metaFailed) listStatus = 'error';
+  else if (!meta.data) listStatus = 'loading';
   const listError = metaFailed ? meta.error : tickets.error;
   const { refetch: refetchMeta } = meta;
   const { reload: reloadTickets } = tickets;
-  const retryList = useCallback(
-    () => (metaFailed ? refetchMeta() : reloadTickets()),
-    [metaFailed, refetchMeta, reloadTickets],
-  );
+  const ticketsFailed = tickets.status === 'error';
+  const retryList = useCallback(() => {
+    if (!metaFailed) return reloadTickets();
+    // Both may have failed (the list does not wait for the choices unless filtered by one).
+    return Promise.all([refetchMeta(), ticketsFailed ? reloadTickets() : null]);
+  }, [metaFailed, ticketsFailed, refetchMeta, reloadTickets]);
 
   // When the API comes back (the statistics poll succeeds again), reload a list
   // that failed because it could not be reached, so the page recovers by itself.

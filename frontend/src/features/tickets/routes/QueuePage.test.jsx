@@ -139,6 +139,21 @@ describe('ticket list', () => {
     await waitFor(() => expect(window.location.search).toBe('?priority=critical&search=outage'));
   });
 
+  it('asks for the list and the statistics alongside the choices, once each', async () => {
+    let answerMeta;
+    api.getTicketMeta.mockReturnValue(new Promise((resolve) => (answerMeta = resolve)));
+    render(<App />);
+    await waitFor(() => expect(api.listTickets).toHaveBeenCalledTimes(1));
+    expect(api.getStats).toHaveBeenCalledTimes(1);
+    // The cards wait for the choices' labels.
+    expect(screen.queryByRole('list', { name: 'Tickets' })).not.toBeInTheDocument();
+    answerMeta(META);
+    const list = await screen.findByRole('list', { name: 'Tickets' });
+    expect(within(within(list).getAllByRole('article')[0]).getByText('Technical')).toBeInTheDocument();
+    expect(api.listTickets).toHaveBeenCalledTimes(1);
+    expect(api.getStats).toHaveBeenCalledTimes(1);
+  });
+
   it('says clearly when nothing matches the filters', async () => {
     window.history.replaceState(null, '', '/?status=closed');
     api.listTickets.mockResolvedValue({ results: [], nextCursor: null });

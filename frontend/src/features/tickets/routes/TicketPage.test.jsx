@@ -55,6 +55,14 @@ describe('ticket page', () => {
     expect(getTicket).toHaveBeenCalledWith(7, expect.anything());
   });
 
+  it('asks for the ticket and the choices once each, while its code downloads', async () => {
+    window.history.replaceState(null, '', '/tickets/7');
+    render(<App />);
+    expect(await screen.findByText('Billing')).toBeInTheDocument();
+    await waitFor(() => expect(getTicketMeta).toHaveBeenCalledTimes(1));
+    expect(getTicket).toHaveBeenCalledTimes(1);
+  });
+
   it('says there is no such ticket when the API answers 404', async () => {
     getTicket.mockRejectedValue(new ApiError('Not found.', { status: 404 }));
     window.history.replaceState(null, '', '/tickets/999');
