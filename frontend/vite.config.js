@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
+import { PAGES, QUEUE_PAGE } from './server/pages.js';
 
 // Writes a .br and a .gz copy beside every text file of the build, so the
 // server (server/serve.js) sends them without compressing on each request.
@@ -48,6 +49,51 @@ function preconnect(urls) {
   };
 }
 
+// Page HTML files (server/pages.js): index.html preloads the queue's code, and each other
+// page's file is index.html preloading that page's code instead, so a first visit downloads
+// it beside the entry rather than after the entry has run.
+function pagePreloads() {
+  let config;
+  return {
+    name: 'page-preloads',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    generateBundle(_options, bundle) {
+      const html = bundle['index.html'];
+      if (!html) return;
+      const chunks = Object.values(bundle).filter((item) => item.type === 'chunk');
+      const source = String(html.source);
+      const preloads = (module) => {
+        const page = chunks.find((chunk) => chunk.facadeModuleId === resolve(config.root, module));
+        if (!page) throw new Error(`page-preloads: no chunk for ${module}`);
+        const scripts = new Set();
+        const styles = new Set();
+        const visit = (chunk) => {
+          if (scripts.has(chunk.fileName)) return;
+          scripts.add(chunk.fileName);
+          chunk.viteMetadata?.importedCss.forEach((css) => styles.add(css));
+          chunk.imports.forEach((name) => visit(bundle[name]));
+        };
+        visit(page);
+        const href = (file) => `${config.base}${file}`;
+        return [
+          ...[...scripts].map((file) => `<link rel="modulepreload" crossorigin href="${href(file)}">`),
+          ...[...styles].map((file) => `<link rel="preload" as="style" href="${href(file)}">`),
+        ]
+          .filter((tag) => !source.includes(`"${tag.match(/href="([^"]+)"/)[1]}"`))
+          .join('\n    ');
+      };
+      const withPreloads = (module) => source.replace('</head>', `  ${preloads(module)}\n  </head>`);
+      for (const page of PAGES)
+        this.emitFile({ type: 'asset', fileName: page.html, source: withPreloads(page.module) });
+      html.source = withPreloads(QUEUE_PAGE);
+    },
+  };
+}
+
 // REACT_APP_API_URL (the name the rest of the project uses) is exposed to the
 // bundle alongside Vite's own VITE_ prefix; src/lib/config.js is its only reader.
 export default defineConfig(({ mode }) => {
@@ -55,6 +101,7 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [
       react(),
+      pagePreloads(),
       precompress(),
       preconnect([env.REACT_APP_API_URL?.trim() || 'http://localhost:8000', env.REACT_APP_EVENTS_URL?.trim()]),
     ],

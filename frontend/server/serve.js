@@ -1,6 +1,7 @@
 // Serves the built app (dist/) as the image does: precompressed brotli/gzip
 // files (written by the build), immutable caching for the hashed files under
-// /assets/, no caching for index.html, the SPA fallback for every route, and
+// /assets/, no caching for the HTML, the SPA fallback for every route (a page's
+// own HTML file where it has one, see pages.js, else index.html), and
 // the security headers, with a Content-Security-Policy that lets the page talk
 // to the API origin (and the live-events origin when one is configured) only.
 //
@@ -12,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sirv from 'sirv';
 import { securityHeaders } from './headers.js';
+import { htmlFor } from './pages.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +49,12 @@ const server = createServer((req, res) => {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Method not allowed\n');
     return;
+  }
+  // A path of the app (not a file) is answered with its page's HTML.
+  const [pathname, query = ''] = req.url.split('?');
+  if (!/\.[^/]*$/.test(pathname)) {
+    const html = htmlFor(pathname);
+    if (html !== 'index.html') req.url = `/${html}${query ? `?${query}` : ''}`;
   }
   files(req, res, () => {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
