@@ -6,6 +6,7 @@ import SessionRedirect from './features/auth/components/SessionRedirect';
 import QueueRoute from './features/tickets/routes/QueueRoute';
 import TicketRoute from './features/tickets/routes/TicketRoute';
 import { createQueryClient } from './lib/queryClient';
+import { TICKET_PATH } from './prefetch';
 
 // Every page is a chunk of its own, downloaded when first shown (the queue's and the ticket
 // page's by their routes, which ask for their first data meanwhile).
@@ -13,8 +14,9 @@ const SignInPage = lazy(() => import('./features/auth/routes/SignInPage'));
 const TokensPage = lazy(() => import('./features/auth/routes/TokensPage'));
 const NotFoundPage = lazy(() => import('./components/NotFoundPage'));
 
-export default function App() {
-  const [queryClient] = useState(createQueryClient);
+/** The app; `queryClient` is the one main.jsx has already asked for the first page's data with. */
+export default function App({ queryClient: given }) {
+  const [queryClient] = useState(() => given ?? createQueryClient());
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
@@ -22,7 +24,7 @@ export default function App() {
         <Routes>
           <Route element={<AppLayout />}>
             <Route index element={<QueueRoute />} />
-            <Route path="tickets/:id" element={<TicketRoute />} />
+            <Route path={TICKET_PATH} element={<TicketRoute />} />
             <Route path="sign-in" element={<SignInPage />} />
             <Route path="settings/tokens" element={<TokensPage />} />
             <Route path="*" element={<NotFoundPage />} />

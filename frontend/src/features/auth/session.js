@@ -9,6 +9,9 @@ export const SIGN_IN_PATH = '/sign-in';
 let csrfToken = null;
 let pendingCsrfToken = null;
 let unauthorizedHandler = null;
+// A 401 that came before any handler was set (the first page's data is asked for before
+// the app has rendered): the handler, once set, hears of it.
+let unauthorizedMissed = false;
 
 /** Remember the token the API gave (sign-in answers a fresh one). */
 export function setCsrfToken(token) {
@@ -35,6 +38,10 @@ export function ensureCsrfToken() {
 /** Called with no arguments whenever a request needs a signed-in agent. */
 export function setUnauthorizedHandler(handler) {
   unauthorizedHandler = handler;
+  if (unauthorizedMissed) {
+    unauthorizedMissed = false;
+    handler();
+  }
   return () => {
     if (unauthorizedHandler === handler) unauthorizedHandler = null;
   };
@@ -69,8 +76,9 @@ export function installSession(http) {
       setCsrfToken(null);
       return http.request({ ...config, csrfRetried: true });
     }
-    if (error?.response?.status === 401 && !isSessionUrl(config?.url) && unauthorizedHandler) {
-      unauthorizedHandler();
+    if (error?.response?.status === 401 && !isSessionUrl(config?.url)) {
+      if (unauthorizedHandler) unauthorizedHandler();
+      else unauthorizedMissed = true;
     }
     return Promise.reject(error);
   });
@@ -78,6 +86,7 @@ export function installSession(http) {
     http.interceptors.request.eject(requestId);
     http.interceptors.response.eject(responseId);
     setCsrfToken(null);
+    unauthorizedMissed = false;
   };
 }
 

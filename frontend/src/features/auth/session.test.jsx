@@ -109,6 +109,18 @@ describe('a 401', () => {
     release();
   });
 
+  it('that comes before any handler is set reaches the first one set', async () => {
+    fake.respond = (config) => jsonResponse(config, 401, { detail: 'Authentication credentials were not provided.' });
+    await request({ method: 'get', url: '/tickets/' }).catch(() => {});
+    const handler = vi.fn();
+    const release = setUnauthorizedHandler(handler);
+    expect(handler).toHaveBeenCalledTimes(1);
+    release();
+    const next = vi.fn();
+    setUnauthorizedHandler(next)();
+    expect(next).not.toHaveBeenCalled();
+  });
+
   function Where() {
     const location = useLocation();
     return <p data-testid="where">{`${location.pathname}${location.search}`}</p>;

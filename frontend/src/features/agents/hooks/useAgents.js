@@ -10,13 +10,15 @@ export function agentLabel(agents, id) {
   return agent ? agent.name || agent.username : `Agent #${id}`;
 }
 
+export const agentsQuery = {
+  queryKey: agentKeys.all,
+  queryFn: ({ signal }) => listAgents({ signal }),
+  staleTime: 5 * 60 * 1000,
+};
+
 /** The active agents (for assignment), shared by every select on the page. */
 export function useAgents() {
-  const query = useQuery({
-    queryKey: agentKeys.all,
-    queryFn: ({ signal }) => listAgents({ signal }),
-    staleTime: 5 * 60 * 1000,
-  });
+  const query = useQuery(agentsQuery);
   const agents = useMemo(() => query.data || [], [query.data]);
   const nameOf = useCallback((id) => agentLabel(agents, id), [agents]);
   return { agents, nameOf, isLoading: query.isPending, error: query.error };

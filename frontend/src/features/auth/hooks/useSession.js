@@ -3,23 +3,25 @@ import { getMe, signIn, signOut } from '../api';
 import { authKeys } from '../queryKeys';
 import { setCsrfToken } from '../session';
 
+export const meQuery = {
+  queryKey: authKeys.me(),
+  queryFn: async ({ signal }) => {
+    try {
+      return await getMe({ signal });
+    } catch (error) {
+      if (error?.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 5 * 60 * 1000,
+};
+
 /**
  * The signed-in agent: { agent } is null when nobody is signed in (the API's
  * open mode works that way, and the required mode sends the agent to sign in).
  */
 export function useMe() {
-  const query = useQuery({
-    queryKey: authKeys.me(),
-    queryFn: async ({ signal }) => {
-      try {
-        return await getMe({ signal });
-      } catch (error) {
-        if (error?.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 5 * 60 * 1000,
-  });
+  const query = useQuery(meQuery);
   return { agent: query.data ?? null, isLoading: query.isPending, error: query.error };
 }
 

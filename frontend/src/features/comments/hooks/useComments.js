@@ -3,14 +3,18 @@ import { addComment, listComments } from '../api';
 import { commentKeys } from '../queryKeys';
 import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
-/** A ticket's comments, oldest first. */
-export function useComments(ticketId) {
-  return useQuery({
+export function commentsQuery(ticketId) {
+  return {
     queryKey: commentKeys.list(ticketId),
     queryFn: ({ signal }) => listComments(ticketId, { signal }),
     enabled: ticketId != null,
     staleTime: PREFETCH_FRESH_MS,
-  });
+  };
+}
+
+/** A ticket's comments, oldest first. */
+export function useComments(ticketId) {
+  return useQuery(commentsQuery(ticketId));
 }
 
 /** Add a comment; it is appended to the cached comments when saved. */

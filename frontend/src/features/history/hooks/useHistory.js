@@ -3,12 +3,16 @@ import { listHistory } from '../api';
 import { historyKeys } from '../queryKeys';
 import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
-/** A ticket's history, oldest first. */
-export function useHistory(ticketId) {
-  return useQuery({
+export function historyQuery(ticketId) {
+  return {
     queryKey: historyKeys.list(ticketId),
     queryFn: ({ signal }) => listHistory(ticketId, { signal }),
     enabled: ticketId != null,
     staleTime: PREFETCH_FRESH_MS,
-  });
+  };
+}
+
+/** A ticket's history, oldest first. */
+export function useHistory(ticketId) {
+  return useQuery(historyQuery(ticketId));
 }

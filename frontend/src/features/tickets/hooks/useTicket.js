@@ -4,14 +4,17 @@ import { ticketKeys } from '../queryKeys';
 import { findCachedTicket } from './ticketCache';
 import { PREFETCH_FRESH_MS } from '../../../lib/queryClient';
 
+export function ticketQuery(id) {
+  return {
+    queryKey: ticketKeys.detail(id),
+    queryFn: ({ signal }) => getTicket(id, { signal }),
+    enabled: id != null,
+    staleTime: PREFETCH_FRESH_MS,
+  };
+}
+
 /** One ticket by id; a copy already in a cached list shows while it loads. */
 export function useTicket(id) {
   const queryClient = useQueryClient();
-  return useQuery({
-    queryKey: ticketKeys.detail(id),
-    queryFn: ({ signal }) => getTicket(id, { signal }),
-    placeholderData: () => findCachedTicket(queryClient, id),
-    enabled: id != null,
-    staleTime: PREFETCH_FRESH_MS,
-  });
+  return useQuery({ ...ticketQuery(id), placeholderData: () => findCachedTicket(queryClient, id) });
 }

@@ -1,9 +1,7 @@
-import { lazy, Suspense } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect } from 'react';
 import { useParams } from 'react-router-dom';
-import { useAgents } from '../../agents/hooks/useAgents';
-import { useActivity } from '../../history/hooks/useActivity';
-import { useTicket } from '../hooks/useTicket';
-import { useTicketMeta } from '../hooks/useTicketMeta';
+import { prefetchTicket } from '../../../prefetch';
 import { parseTicketId } from '../ticketId';
 
 const TicketPage = lazy(() => import('./TicketPage'));
@@ -14,11 +12,11 @@ const TicketPage = lazy(() => import('./TicketPage'));
  * downloads, not after.
  */
 export default function TicketRoute() {
+  const queryClient = useQueryClient();
   const id = parseTicketId(useParams().id);
-  useTicket(id);
-  useActivity(id);
-  useTicketMeta();
-  useAgents();
+  useEffect(() => {
+    prefetchTicket(queryClient, id);
+  }, [queryClient, id]);
   return (
     <Suspense fallback={null}>
       <TicketPage />
