@@ -55,7 +55,7 @@ def ticket_keyset_rows(
     params = [values[item] if is_value else item for is_value, item in template]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def _keyset_queryset(filters: dict, ordering: Ordering, position: list | None, reverse: bool) -> QuerySet:

@@ -7,6 +7,7 @@ from datetime import UTC
 from functools import cache
 from itertools import islice
 
+import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
@@ -163,20 +164,32 @@ def _created_at_representation():
         return field.to_representation
     zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
     if zone is UTC or getattr(zone, "key", None) == "UTC":
-
-        def represent_utc(value):
-            # The database's times already are in UTC: no conversion to make.
-            if value.tzinfo is not UTC:
-                value = value.astimezone(UTC)
-            return value.isoformat()[:-6] + "Z"
-
-        return represent_utc
+        return _represent_utc
 
     def represent(value):
         text = value.astimezone(zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return represent
+
+
+def _represent_utc(value):
+    """The field's representation when the active zone is UTC."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat()[:-6] + "Z"
+
+
+def _represent_times(values: list) -> list:
+    """Times (or None) as the created_at field writes them. In UTC, as the
+    database returns them, orjson writes them all in one call: the same text
+    as `isoformat()` with `Z`, for a fraction of its cost per value."""
+    represent = _created_at_representation()
+    present = [value for value in values if value is not None]
+    if represent is not _represent_utc or not all(value.tzinfo is UTC for value in present):
+        return [None if value is None else represent(value) for value in values]
+    texts = iter(orjson.dumps(present, option=orjson.OPT_UTC_Z)[2:-2].decode().split('","'))
+    return [None if value is None else next(texts) for value in values]
 
 
 def ticket_rows(queryset: QuerySet) -> QuerySet:
@@ -223,14 +236,12 @@ def ticket_representations(rows: Iterable[dict]) -> list[dict]:
     without a serializer per row. The columns are JSON-native as the database
     returns them, except the times, which go through the serializer's own
     field."""
-    created_at = _created_at_representation()
+    rows = list(rows)
+    count = len(rows)
+    times = _represent_times([row["created_at"] for row in rows] + [row["updated_at"] for row in rows])
     return [
-        {
-            **row,
-            "created_at": created_at(row["created_at"]),
-            "updated_at": None if row["updated_at"] is None else created_at(row["updated_at"]),
-        }
-        for row in rows
+        {**row, "created_at": times[index], "updated_at": times[count + index]}
+        for index, row in enumerate(rows)
     ]
 
 

@@ -2,7 +2,7 @@
 PostgreSQL, runs a statement compiled once per shape of page: every page of
 every ordering gives the bytes and headers the FilterSet and the ORM give."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from itertools import product
 
 import pytest
@@ -13,6 +13,7 @@ from tickets.filters import TicketFilter, choice_filters
 from tickets.models import Category, Priority, Status, Ticket
 from tickets.ordering import ORDERINGS, position_of, with_filters
 from tickets.selectors import _keyset_queryset, ticket_keyset_rows
+from tickets.serializers import TicketSerializer, _represent_times
 
 from .factories import make_ticket
 
@@ -138,3 +139,18 @@ def test_compiled_statements_read_the_rows_the_orm_reads(mixed_tickets, ordering
             filters=filters, ordering=ordering, position=position, reverse=reverse, limit=3
         )
         assert got == list(_keyset_queryset(filters, ordering, position, reverse)[:3])
+
+
+@pytest.mark.parametrize("other_zone", [False, True])
+def test_times_written_together_are_the_serializers_text(other_zone):
+    values = [
+        datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC),
+        None,
+        datetime(999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    ]
+    if other_zone:  # not as the database returns them: each is converted on its own
+        values.append(datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))))
+    field = TicketSerializer().fields["created_at"]
+    expected = [None if value is None else field.to_representation(value) for value in values]
+    assert _represent_times(values) == expected
