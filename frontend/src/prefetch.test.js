@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createQueryClient } from './lib/queryClient';
 import { prefetchPage } from './prefetch';
 import { installFakeHttp, jsonResponse } from './test/fakeHttp';
@@ -13,9 +13,10 @@ function answer(config) {
 }
 
 describe('the first page', () => {
-  it('asks for what the queue shows first, and for the agent in the header', () => {
+  it('asks for what the queue shows first, and for the agent in the header', async () => {
     fake.respond = answer;
     prefetchPage(createQueryClient(), { pathname: '/', search: '?search=printer' });
+    await vi.waitFor(() => expect(asked()).toHaveLength(5));
     expect(asked().sort()).toEqual(
       [
         '/api/agents/',
@@ -27,15 +28,17 @@ describe('the first page', () => {
     );
   });
 
-  it('leaves a list filtered by a choice to wait for the choices', () => {
+  it('leaves a list filtered by a choice to wait for the choices', async () => {
     fake.respond = answer;
     prefetchPage(createQueryClient(), { pathname: '/', search: '?status=open' });
+    await vi.waitFor(() => expect(asked()).toHaveLength(4));
     expect(asked().some((path) => path.startsWith('/api/tickets/?'))).toBe(false);
   });
 
-  it('asks for the ticket, its activity, the choices and the agents on a ticket page', () => {
+  it('asks for the ticket, its activity, the choices and the agents on a ticket page', async () => {
     fake.respond = answer;
     prefetchPage(createQueryClient(), { pathname: '/tickets/7', search: '' });
+    await vi.waitFor(() => expect(asked()).toHaveLength(6));
     expect(asked().sort()).toEqual(
       [
         '/api/agents/',
@@ -48,9 +51,9 @@ describe('the first page', () => {
     );
   });
 
-  it('asks only for the agent elsewhere', () => {
+  it('asks only for the agent elsewhere', async () => {
     fake.respond = answer;
     prefetchPage(createQueryClient(), { pathname: '/sign-in', search: '' });
-    expect(asked()).toEqual(['/api/auth/me/']);
+    await vi.waitFor(() => expect(asked()).toEqual(['/api/auth/me/']));
   });
 });

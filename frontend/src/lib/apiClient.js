@@ -1,10 +1,10 @@
 // The single API client: every request the app makes goes through here.
 // Each feature's api.js builds its fetchers on `request`; components and hooks
-// never know a URL or axios.
-import axios from 'axios';
+// never know a URL or the HTTP client (./http.js).
 import { API_URL } from './config';
+import { createHttp, isCancel } from './http';
 
-export const http = axios.create({
+export const http = createHttp({
   baseURL: `${API_URL}/api`,
   timeout: 20000,
   // The session cookie travels with every request (the API is on another port or subdomain).
@@ -73,7 +73,7 @@ function defaultMessageFor(status) {
 function toApiError(error) {
   if (error instanceof ApiError) return error;
   // An aborted request (the query library cancelled it) stays what it is.
-  if (axios.isCancel(error)) return error;
+  if (isCancel(error)) return error;
   const response = error && error.response;
   if (!response) {
     return new ApiError(
