@@ -18,7 +18,14 @@ class ContentNegotiation(DefaultContentNegotiation):
             and renderers
             and renderers[0].media_type == "application/json"
             and request.META.get("HTTP_ACCEPT") in PLAIN_ACCEPTS
-            and not request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+            and not _format_parameter(request, self.settings.URL_FORMAT_OVERRIDE)
         ):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+
+def _format_parameter(request, name):
+    """`?format=`, without parsing a query string that is empty (a retrieve)."""
+    if not name or not request.META.get("QUERY_STRING"):
+        return None
+    return request.query_params.get(name)
