@@ -6,8 +6,6 @@ import LiveMark, { liveItemProps } from '../../live/components/LiveMark';
 import { useChoices } from '../hooks/useTicketMeta';
 import TicketCard from './TicketCard';
 
-const EMPTY = [];
-
 function LoadingCards() {
   return (
     <div className="ticket-skeletons" aria-hidden="true">
@@ -82,10 +80,12 @@ export default function TicketList({
 }) {
   // A page of cards renders as a transition React can interrupt, in slices, so
   // the page stays responsive while fifty cards are built; until then the
-  // previous cards (or the placeholders) stay on screen.
+  // previous cards stay on screen. The first cards of an empty list (a batch of
+  // them) show at once: there is nothing to keep on screen instead.
   const meta = useChoices();
   const { agents } = useAgents();
-  const deferredTickets = useDeferredValue(tickets, EMPTY);
+  const deferred = useDeferredValue(tickets);
+  const deferredTickets = deferred.length === 0 ? tickets : deferred;
   const shownCount = useGrowingCount(deferredTickets.length);
   const shownTickets = shownCount < deferredTickets.length ? deferredTickets.slice(0, shownCount) : deferredTickets;
   const allShown = shownCount === deferredTickets.length;
