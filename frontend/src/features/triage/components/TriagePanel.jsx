@@ -26,11 +26,16 @@ export function formatShare(share) {
   return share == null ? '–' : `${Math.round(share * 100)}%`;
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+// Built when first needed, not when the queue's code loads: a formatter for another time zone
+// makes the browser set up that zone's data, which a phone (where this panel starts closed)
+// would pay for before the queue's first render.
+let dayFormat;
 
 function formatDay(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : dayFormat.format(date);
+  if (Number.isNaN(date.getTime())) return '';
+  dayFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+  return dayFormat.format(date);
 }
 
 function formatMs(ms) {
