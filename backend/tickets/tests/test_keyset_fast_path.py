@@ -4,6 +4,7 @@ every ordering gives the bytes and headers the FilterSet and the ORM give."""
 
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import product
+from zoneinfo import ZoneInfo
 
 import pytest
 from rest_framework.renderers import JSONRenderer
@@ -149,8 +150,12 @@ def test_times_written_together_are_the_serializers_text(other_zone):
         None,
         datetime(999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
     ]
-    if other_zone:  # not as the database returns them: each is converted on its own
-        values.append(datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))))
+    if other_zone:  # not as the database returns them
+        values += [
+            datetime(2026, 1, 5, 10, 0, 0, 5, tzinfo=ZoneInfo("Europe/London")),  # offset zero
+            datetime(2026, 7, 5, 10, 0, tzinfo=ZoneInfo("Europe/London")),
+            datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),
+        ]
     field = TicketSerializer().fields["created_at"]
     expected = [None if value is None else field.to_representation(value) for value in values]
     assert _represent_times(values) == expected
