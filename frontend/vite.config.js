@@ -28,7 +28,9 @@ function precompress() {
 }
 
 // Opens the connections to the API and to the live-event stream (when it has an origin of
-// its own) while the bundle is still downloading.
+// its own) while the bundle is still downloading. Both are asked with credentials (the
+// session cookie), so the preconnect has no crossorigin attribute: with one, the browser
+// opens an anonymous connection, which credentialed requests do not use.
 function preconnect(urls) {
   const origins = new Set();
   for (const url of urls) {
@@ -43,7 +45,7 @@ function preconnect(urls) {
     transformIndexHtml: () =>
       [...origins].map((href) => ({
         tag: 'link',
-        attrs: { rel: 'preconnect', href, crossorigin: '' },
+        attrs: { rel: 'preconnect', href },
         injectTo: 'head',
       })),
   };
