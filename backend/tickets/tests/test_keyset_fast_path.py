@@ -7,6 +7,10 @@ from itertools import product
 from zoneinfo import ZoneInfo
 
 import pytest
+from accounts.authentication import forget_all_tokens
+from accounts.tests.factories import make_agent, make_token
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
 from tickets import views
@@ -159,3 +163,19 @@ def test_times_written_together_are_the_serializers_text(other_zone):
     field = TicketSerializer().fields["created_at"]
     expected = [None if value is None else field.to_representation(value) for value in values]
     assert _represent_times(values) == expected
+
+
+def test_a_keyset_page_for_a_known_token_runs_only_its_own_query(api, mixed_tickets, settings):
+    """The token's lookup is kept for AUTH_CACHE_SECONDS (revocation: accounts'
+    tests), and the page reads its rows in one statement."""
+    settings.API_AUTH = "required"
+    forget_all_tokens()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(make_agent())}")
+    url = "/api/tickets/?page_size=5&status=open&category=technical"
+    assert api.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    forget_all_tokens()
+    assert response.status_code == 200
+    assert len(queries) == 1, [query["sql"] for query in queries]
+    assert all(ticket["status"] == "open" for ticket in response.json()["results"])
