@@ -9,6 +9,7 @@ export function commentsQuery(ticketId) {
     queryFn: ({ signal }) => listComments(ticketId, { signal }),
     enabled: ticketId != null,
     staleTime: PREFETCH_FRESH_MS,
+    retryOnMount: false, // as ticketQuery's
   };
 }
 

@@ -9,6 +9,7 @@ export function historyQuery(ticketId) {
     queryFn: ({ signal }) => listHistory(ticketId, { signal }),
     enabled: ticketId != null,
     staleTime: PREFETCH_FRESH_MS,
+    retryOnMount: false, // as ticketQuery's
   };
 }
 

@@ -10,6 +10,9 @@ export function ticketQuery(id) {
     queryFn: ({ signal }) => getTicket(id, { signal }),
     enabled: id != null,
     staleTime: PREFETCH_FRESH_MS,
+    // The ticket page's route asks first (again, if that had failed): the page shows what that
+    // brought, a 404 included, instead of asking twice.
+    retryOnMount: false,
   };
 }
 
