@@ -12,6 +12,8 @@ def _goal_met(row, rows_by_name) -> str:
         return "met" if median <= first + 1 else "missed"
     if row.get("stopped_by_statement_timeout"):
         return "503 at DB_STATEMENT_TIMEOUT"
+    if row.get("refused_past_deepest_offset"):
+        return "400: past the deepest offset"
     if goal.startswith("<= ") and goal.endswith(" ms"):
         return "met" if median <= float(goal[3:-3]) else "missed"
     if goal == "<= 1.5x first page":

@@ -58,6 +58,18 @@ def statement_timeout():
         yield
 
 
+def bulk_statement_timeout() -> None:
+    """Give the rest of the current transaction DB_BULK_STATEMENT_TIMEOUT
+    instead of DB_STATEMENT_TIMEOUT (SET LOCAL: it ends with the transaction).
+    Only where a request's limit applies: management commands stay unbounded."""
+    bounded = any(isinstance(wrapper, StatementTimeout) for wrapper in connection.execute_wrappers)
+    if not bounded or not connection.in_atomic_block:
+        return
+    milliseconds = max(0, round(settings.DB_BULK_STATEMENT_TIMEOUT * 1000))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(milliseconds)])
+
+
 def is_statement_timeout(exc: BaseException) -> bool:
     return getattr(exc.__cause__, "pgcode", None) == QUERY_CANCELED
 

@@ -139,6 +139,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # No statement a request runs may take longer than this many seconds (0: no
 # limit); see config/db_timeouts.py. Migrations and other commands are not bounded.
 DB_STATEMENT_TIMEOUT = env_number("DB_STATEMENT_TIMEOUT", 5.0, float)
+# A bulk change (at most BULK_MAX_TICKETS tickets, each write adding history and
+# index entries) is bounded by its size rather than by a query's shape: its
+# statements get this limit instead (0: unbounded).
+DB_BULK_STATEMENT_TIMEOUT = env_number("DB_BULK_STATEMENT_TIMEOUT", 30.0, float)
 
 # A connection that bypasses a transaction-pooling PgBouncer, for what needs a
 # session of its own (LISTEN/NOTIFY, migrations); DATABASE_URL when unset.

@@ -10,6 +10,8 @@ from django.utils import timezone
 from history.models import Via
 from history.services import ticket_change_record, ticket_field_values, ticket_write_context
 
+from config.db_timeouts import bulk_statement_timeout
+
 from .models import RESOLVED_STATUSES, Ticket
 
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -159,6 +161,7 @@ def ticket_bulk_update(*, ids: list[int] | None = None, queryset=None, values: d
     counts. Elsewhere each ticket goes through `ticket_update`. Returns the
     number of tickets the request covered (unchanged ones included)."""
     with ticket_write_context(actor=actor, via=Via.BULK):
+        bulk_statement_timeout()
         if ids is not None:
             found = set(Ticket.objects.filter(id__in=ids).values_list("id", flat=True))
             missing = sorted(set(ids) - found)

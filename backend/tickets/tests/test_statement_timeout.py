@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from devtools.markers import requires_postgresql
+from tickets.models import Ticket
 from tickets.pagination import MAX_OFFSET
 
 pytestmark = [requires_postgresql, pytest.mark.django_db(transaction=True)]
@@ -102,3 +103,35 @@ def test_writes_and_statistics_run_under_the_limit_too(api, settings):
 def test_a_zero_limit_means_none(api, settings, many_tickets):
     settings.DB_STATEMENT_TIMEOUT = 0
     assert api.get("/api/tickets/?search=qx&page_size=50").status_code == 200
+
+
+def _bulk_priority(api, count: int):
+    ids = list(Ticket.objects.order_by("id").values_list("id", flat=True)[:count])
+    return api.post("/api/tickets/bulk/", {"ids": ids, "set": {"priority": "high"}}, format="json")
+
+
+def test_a_bulk_change_runs_under_the_bulk_limit_not_the_query_limit(api, settings, many_tickets):
+    # 5,000 tickets, each with a history entry and new index entries: far past 20 ms.
+    settings.DB_STATEMENT_TIMEOUT = 0.02
+    settings.DB_BULK_STATEMENT_TIMEOUT = 30
+    response = _bulk_priority(api, 5000)
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json() == {"updated": 5000}
+    assert Ticket.objects.filter(priority="high").count() == 5000
+    # The other requests keep the query limit.
+    assert api.get("/api/tickets/?search=qx&page_size=50").status_code == 503
+
+
+def test_a_bulk_change_past_the_bulk_limit_is_the_json_503_and_changes_nothing(api, settings, many_tickets):
+    settings.DB_STATEMENT_TIMEOUT = 5
+    settings.DB_BULK_STATEMENT_TIMEOUT = 0.02
+    response = _bulk_priority(api, 5000)
+
+    assert response.status_code == 503, response.content[:300]
+    assert "took longer than" in response.json()["error"]
+    assert not Ticket.objects.filter(priority="high").exists()
+    assert backend_is_idle()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
