@@ -1,15 +1,16 @@
 """Many open event streams beside the mixed load (loopback only, bounded in time).
 
-    backend/.venv/bin/python loadtest/streams.py [--n 100000] [--streams 500] [--seconds 20]
+    backend/.venv/bin/python loadtest/streams.py [--n 100000] [--streams 500] [--seconds 10] [--rounds 3]
 
 A fresh PostgreSQL database (tickets_bench_live unless --database), seeded
 with N tickets as `make bench` does; gunicorn (gunicorn.conf.py) and the event
-stream server (`python -m live`). Then: the mixed read/write load without
-streams; STREAMS streams opened by a separate client process and held while the
-same load runs again, and once more without them after; the stream server's
-memory per open stream; and the time from a PATCH's request to its event's
-arrival on every stream (p50, p99, max), for a series of PATCHes sent one at a
-time while the streams are open.
+stream server (`python -m live`). Then ROUNDS rounds of the mixed read/write
+load without streams, then with STREAMS streams opened by a separate client
+process (closed again before the next round), so that the machine's drift
+falls on both alike; each condition's requests are pooled for its p99. Also:
+the stream server's memory per open stream, and the time from a PATCH's
+request to its event's arrival on every stream (p50, p99, max), for a series
+of PATCHes sent one at a time while the streams are open.
 """
 
 import argparse
@@ -38,47 +39,61 @@ PROBE = "Delivery probe"
 
 
 async def _hold(port: int, count: int) -> None:
+    """Opens `count` streams on "open", closes them on "close" (each answered
+    with a line once done); at the end of its input, prints the probes' arrivals."""
     arrivals: dict[str, list[float]] = {}
-    opened = 0
     probe = PROBE.encode()
+    opened = 0
 
     async def one_stream():
         nonlocal opened
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /api/events/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-        await writer.drain()
-        status = await reader.readline()
-        if b" 200 " not in status:
-            raise RuntimeError(f"stream refused: {status!r}")
-        opened += 1
-        # Read what arrives as it comes and look only for the probes' events: the
-        # browsers this stands for are elsewhere, so the holder stays cheap.
-        pending = b""
-        while chunk := await reader.read(65536):
-            pending += chunk
-            end = pending.rfind(b"\n\n")
-            if end < 0:
-                continue
-            complete, pending = pending[: end + 2], pending[end + 2 :]
-            if probe not in complete:
-                continue
-            now = time.time()
-            for line in complete.split(b"\n"):
-                if line.startswith(b"data: ") and probe in line:
-                    title = json.loads(line[6:])["title"]
-                    arrivals.setdefault(title, []).append(now)
+        try:
+            writer.write(b"GET /api/events/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+            await writer.drain()
+            status = await reader.readline()
+            if b" 200 " not in status:
+                raise RuntimeError(f"stream refused: {status!r}")
+            opened += 1
+            # Read what arrives as it comes and look only for the probes' events: the
+            # browsers this stands for are elsewhere, so the holder stays cheap.
+            pending = b""
+            while chunk := await reader.read(65536):
+                pending += chunk
+                end = pending.rfind(b"\n\n")
+                if end < 0:
+                    continue
+                complete, pending = pending[: end + 2], pending[end + 2 :]
+                if probe not in complete:
+                    continue
+                now = time.time()
+                for line in complete.split(b"\n"):
+                    if line.startswith(b"data: ") and probe in line:
+                        title = json.loads(line[6:])["title"]
+                        arrivals.setdefault(title, []).append(now)
+        finally:
+            writer.close()
 
-    tasks = []
-    for _ in range(count):
-        tasks.append(asyncio.create_task(one_stream()))
-        await asyncio.sleep(0.002)
-    while opened < count:
-        await asyncio.sleep(0.05)
-        for task in tasks:
-            if task.done() and task.exception():
-                raise task.exception()
-    print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the parent closes stdin
+    loop = asyncio.get_running_loop()
+    tasks: list[asyncio.Task] = []
+    while command := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
+        if command == "open":
+            opened = 0
+            for _ in range(count):
+                tasks.append(asyncio.create_task(one_stream()))
+                await asyncio.sleep(0.002)
+            while opened < count:
+                await asyncio.sleep(0.05)
+                for task in tasks:
+                    if task.done() and not task.cancelled() and task.exception():
+                        raise task.exception()
+            print("ready", flush=True)
+        elif command == "close":
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            tasks.clear()
+            print("closed", flush=True)
     print(json.dumps(arrivals), flush=True)
     for task in tasks:
         task.cancel()
@@ -125,11 +140,26 @@ def percentile(values, q):
     return load.percentile(values, q)
 
 
+def pooled_summary(results) -> dict:
+    """Every request of several phases taken together."""
+    latencies = [ms for result in results for kind in result.latencies.values() for ms in kind]
+    seconds = sum(result.seconds for result in results)
+    errors = sum(sum(result.errors.values()) for result in results)
+    return {
+        "requests": len(latencies),
+        "requests_per_second": len(latencies) / seconds,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "errors": errors,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--streams", type=int, default=500)
-    parser.add_argument("--seconds", type=float, default=15, help="length of each mixed-load phase")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each mixed-load phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the load without, then with streams")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--probes", type=int, default=20, help="PATCHes whose delivery is timed")
     parser.add_argument("--server", default=default_server())
@@ -199,10 +229,6 @@ def main() -> int:
         pick = mixed_pick(ids)
 
         load.run_load(port, [(args.clients, pick)], 5)  # warm-up, unmeasured
-        print(f"  mixed load without streams ({args.seconds:g} s) ...", flush=True)
-        without = load.run_load(port, [(args.clients, pick)], args.seconds).summary()
-
-        rss_before = rss_mb(events.pid)
         holder = subprocess.Popen(
             [sys.executable, __file__, "--hold", str(events_port), "--streams", str(args.streams)],
             stdin=subprocess.PIPE,
@@ -211,12 +237,36 @@ def main() -> int:
             start_new_session=True,
         )
         procs.append(holder)
-        if holder.stdout.readline().strip() != "ready":
-            raise RuntimeError("the stream holder did not open its streams")
-        time.sleep(1)
-        rss_after = rss_mb(events.pid)
-        print(f"  {args.streams} streams open; mixed load with them ({args.seconds:g} s) ...", flush=True)
-        with_streams = load.run_load(port, [(args.clients, pick)], args.seconds).summary()
+
+        def streams(command: str, answer: str) -> None:
+            holder.stdin.write(command + "\n")
+            holder.stdin.flush()
+            if holder.stdout.readline().strip() != answer:
+                raise RuntimeError(f"the stream holder did not {command} its streams")
+
+        # Rounds of the load without streams, then with them: the machine's
+        # drift over the run falls on both alike instead of passing for the
+        # streams' cost.
+        rounds = {"without": [], "with": []}
+        rss_before = rss_after = None
+        for k in range(args.rounds):
+            print(
+                f"  round {k + 1}/{args.rounds}: mixed load without streams ({args.seconds:g} s) ...",
+                flush=True,
+            )
+            rounds["without"].append(load.run_load(port, [(args.clients, pick)], args.seconds))
+            if rss_before is None:
+                rss_before = rss_mb(events.pid)
+            streams("open", "ready")
+            time.sleep(1)
+            if rss_after is None:
+                rss_after = rss_mb(events.pid)
+            print(
+                f"  round {k + 1}/{args.rounds}: {args.streams} streams open, the same load ...", flush=True
+            )
+            rounds["with"].append(load.run_load(port, [(args.clients, pick)], args.seconds))
+            if k < args.rounds - 1:
+                streams("close", "closed")
 
         print(f"  {args.probes} delivery probes ...", flush=True)
         client = load.Client(port)
@@ -233,12 +283,6 @@ def main() -> int:
         client.close()
         holder.stdin.close()
         arrivals = json.loads(holder.stdout.readline())
-        # The load without streams once more, after them: the figure to compare
-        # with is the mean of the two, so that a drift of the machine over the
-        # run does not pass for the streams' cost.
-        print(f"  streams closed; mixed load without them again ({args.seconds:g} s) ...", flush=True)
-        without_after = load.run_load(port, [(args.clients, pick)], args.seconds).summary()
-        baseline_p99 = (without["p99_ms"] + without_after["p99_ms"]) / 2
         delays, missing = [], 0
         for title, started in sent.items():
             got = arrivals.get(title, [])
@@ -246,15 +290,21 @@ def main() -> int:
             delays += [(t - started) * 1000 for t in got]
         if missing:
             failures.append(f"{missing} probe deliveries missing")
+        pooled = {name: pooled_summary(results) for name, results in rounds.items()}
 
         result = {
             "n": args.n,
             "streams": args.streams,
             "clients": args.clients,
-            "mixed_without_streams": without,
-            "mixed_with_streams": with_streams,
-            "mixed_without_streams_after": without_after,
-            "p99_change_percent": (with_streams["p99_ms"] / baseline_p99 - 1) * 100,
+            "rounds": args.rounds,
+            "seconds_per_phase": args.seconds,
+            "each_round": [
+                {"without": without.summary(), "with": with_.summary()}
+                for without, with_ in zip(rounds["without"], rounds["with"], strict=True)
+            ],
+            "mixed_without_streams": pooled["without"],
+            "mixed_with_streams": pooled["with"],
+            "p99_change_percent": (pooled["with"]["p99_ms"] / pooled["without"]["p99_ms"] - 1) * 100,
             "event_server_rss_mb": {"before": rss_before, "with_streams": rss_after},
             "kib_per_stream": (rss_after - rss_before) * 1024 / args.streams,
             "delivery_ms": {
