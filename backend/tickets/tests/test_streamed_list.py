@@ -15,10 +15,13 @@ pytestmark = [requires_postgresql, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 def sessions_in_transaction() -> int:
+    """Other sessions of this database with a transaction open, whether running a
+    statement (a FETCH while the client's socket still takes the rows) or idle
+    in it (the server blocked writing to a client that does not read)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state LIKE 'idle in transaction%%' AND pid <> pg_backend_pid()"
+            "AND backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
 
