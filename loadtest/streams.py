@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+import uvloop
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -167,7 +169,8 @@ def main() -> int:
     parser.add_argument("--hold", type=int, help=argparse.SUPPRESS)  # internal: the holder process
     args = parser.parse_args()
     if args.hold:
-        asyncio.run(_hold(args.hold, args.streams))
+        # uvloop (the stream server's loop too) keeps the holder's reads cheap.
+        uvloop.run(_hold(args.hold, args.streams))
         return 0
 
     url = with_database(args.server, args.database)

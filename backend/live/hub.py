@@ -31,22 +31,41 @@ PRUNE_EVERY_SECONDS = 60
 BATCH = 500
 # After a quiet spell an event waits this long for the commits that follow it.
 COALESCE_SECONDS = 0.02
+# While events keep coming, reads are never further apart than this.
+MAX_BATCH_SECONDS = 1.0
 
 
 class Subscriber:
-    """An open stream: a queue of (position, bytes), position None for comments.
-    Events at or before `after` are not sent (the client has them)."""
+    """An open stream: a queue of lists of (position, bytes), position None for
+    comments, and how many such items wait in it. Events at or before `after`
+    are not sent (the client has them)."""
 
-    __slots__ = ("queue", "closed", "after")
+    __slots__ = ("queue", "closed", "after", "pending")
 
     def __init__(self):
         self.queue: asyncio.Queue = asyncio.Queue()
         self.closed = False
         self.after = 0
+        self.pending = 0
 
-    def put(self, item) -> None:
+    def put(self, items: list) -> None:
         if not self.closed:
-            self.queue.put_nowait(item)
+            self.pending += len(items)
+            self.queue.put_nowait(items)
+
+    async def take(self) -> list:
+        """Everything queued (waiting for something first), CLOSE included."""
+        batches = [await self.queue.get()]
+        while not self.queue.empty():
+            batches.append(self.queue.get_nowait())
+        items = []
+        for batch in batches:
+            if batch is CLOSE:
+                items.append(CLOSE)
+            else:
+                self.pending -= len(batch)
+                items.extend(batch)
+        return items
 
     def close(self) -> None:
         if not self.closed:
@@ -112,18 +131,26 @@ class Hub:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
 
-    def publish(self, chunk: bytes, position: int | None = None) -> None:
+    def publish(self, items: list[tuple[int | None, bytes]]) -> None:
+        """Hand `items` (position, bytes), in order, to every open stream at once."""
         limit = settings.LIVE_QUEUE_LIMIT
         for subscriber in self.subscribers:
-            if subscriber.queue.qsize() >= limit:
+            if subscriber.pending >= limit:
                 # Too slow to keep up: it reconnects with Last-Event-ID and catches up.
                 subscriber.close()
             else:
-                subscriber.put((position, chunk))
+                subscriber.put(items)
+
+    def batch_seconds(self) -> float:
+        """How long to wait, after a read, before the next one while events keep
+        coming: each read ends in one write to every open stream, and those
+        writes stay within LIVE_WRITES_PER_SECOND (so at most a second apart)."""
+        return min(
+            MAX_BATCH_SECONDS, max(COALESCE_SECONDS, len(self.subscribers) / settings.LIVE_WRITES_PER_SECOND)
+        )
 
     async def _dispatch_forever(self) -> None:
         loop = asyncio.get_running_loop()
-        interval = settings.LIVE_BATCH_MILLISECONDS / 1000
         last = float("-inf")
         while True:
             try:
@@ -132,11 +159,11 @@ class Hub:
                 pass
             self._wake.clear()
             # Let the commits of the next moments join this read: a few
-            # milliseconds after a quiet spell, and while events keep coming,
-            # one read (and one write to each client) per LIVE_BATCH_MILLISECONDS.
-            # Every write to every open stream costs CPU that the API shares,
-            # so under a steady flow of changes fewer, larger writes are cheaper.
-            await asyncio.sleep(max(COALESCE_SECONDS, last + interval - loop.time()))
+            # milliseconds after a quiet spell; while events keep coming, one
+            # read per batch_seconds(). Every write to every open stream costs
+            # CPU that the API shares (tens of microseconds each on loopback),
+            # so with many streams open fewer, larger writes are cheaper.
+            await asyncio.sleep(max(COALESCE_SECONDS, last + self.batch_seconds() - loop.time()))
             last = loop.time()
             try:
                 await self._dispatch_new()
@@ -147,8 +174,8 @@ class Hub:
     async def _dispatch_new(self) -> None:
         while True:
             events, read_to = await self.run_sync(events_after, position=self.head, limit=BATCH)
-            for event in events:
-                self.publish(event.encode(), event.position)
+            if events:
+                self.publish([(event.position, event.encode()) for event in events])
             if read_to == self.head:
                 return
             self.head = read_to
@@ -156,7 +183,7 @@ class Hub:
     async def _heartbeat_forever(self) -> None:
         while True:
             await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
-            self.publish(KEEP_ALIVE)
+            self.publish([(None, KEEP_ALIVE)])
 
     async def _prune_forever(self) -> None:
         while True:

@@ -115,11 +115,8 @@ class EventStreamApp:
 async def _pump(send, subscriber) -> None:
     """Send what arrives until the subscriber is closed; what queued up
     meanwhile goes out in one write."""
-    queue = subscriber.queue
     while True:
-        items = [await queue.get()]
-        while not queue.empty():
-            items.append(queue.get_nowait())
+        items = await subscriber.take()
         closing = CLOSE in items
         if closing:
             items = items[: items.index(CLOSE)]

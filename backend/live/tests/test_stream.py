@@ -208,7 +208,7 @@ class RawStream:
 
 
 def test_a_steady_flow_of_changes_goes_out_in_a_few_writes_not_one_per_event(server_env):
-    with EventServer({**server_env, "LIVE_BATCH_MILLISECONDS": "300"}) as server:
+    with EventServer({**server_env, "LIVE_WRITES_PER_SECOND": "3"}) as server:
         stream = RawStream(server.port)
         while b"event: ready" not in stream.chunk():
             pass
@@ -223,5 +223,5 @@ def test_a_steady_flow_of_changes_goes_out_in_a_few_writes_not_one_per_event(ser
                 created += chunk.count(b"event: ticket.created")
         stream.close()
 
-    # One write per 300 ms while they keep coming: about four, never one per event.
+    # One open stream at 3 writes a second: a batch per 333 ms, about four, never one per event.
     assert 2 <= writes <= 8
