@@ -341,10 +341,10 @@ LIVE_CATCH_UP_LIMIT = env_number("LIVE_CATCH_UP_LIMIT", 1000)
 LIVE_QUEUE_LIMIT = env_number("LIVE_QUEUE_LIMIT", 2000)
 LIVE_THREADS = env_number("LIVE_THREADS", 4)
 # While events keep coming, a stream server sends them in batches so that its writes
-# to all open streams stay within this many per second (500 streams: a batch every
-# 0.5 s; 10 streams: every 20 ms; never more than 1 s apart). An event after a
-# quiet spell goes out within ~20 ms.
-LIVE_WRITES_PER_SECOND = max(1, env_number("LIVE_WRITES_PER_SECOND", 1000))
+# to all open streams stay within this many per second (10 streams: a batch every
+# 20 ms; 500 streams or more: a batch a second, never further apart). An event
+# after a quiet spell goes out within ~20 ms.
+LIVE_WRITES_PER_SECOND = max(1, env_number("LIVE_WRITES_PER_SECOND", 500))
 
 # Production hardening. HTTPS redirects and HSTS belong to the proxy that
 # terminates TLS; turn them on here with SECURE_SSL_REDIRECT / SECURE_HSTS_SECONDS.
