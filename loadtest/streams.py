@@ -142,18 +142,15 @@ def percentile(values, q):
     return load.percentile(values, q)
 
 
-def pooled_summary(results) -> dict:
-    """Every request of several phases taken together."""
-    latencies = [ms for result in results for kind in result.latencies.values() for ms in kind]
-    seconds = sum(result.seconds for result in results)
-    errors = sum(sum(result.errors.values()) for result in results)
-    return {
-        "requests": len(latencies),
-        "requests_per_second": len(latencies) / seconds,
-        "p50_ms": percentile(latencies, 50),
-        "p99_ms": percentile(latencies, 99),
-        "errors": errors,
-    }
+def pooled(results) -> load.LoadResult:
+    """Every request of several phases taken together, as one result."""
+    merged = load.LoadResult(seconds=sum(result.seconds for result in results))
+    for result in results:
+        for kind, latencies in result.latencies.items():
+            merged.latencies.setdefault(kind, []).extend(latencies)
+        for kind, count in result.errors.items():
+            merged.errors[kind] = merged.errors.get(kind, 0) + count
+    return merged
 
 
 def main() -> int:
@@ -293,7 +290,7 @@ def main() -> int:
             delays += [(t - started) * 1000 for t in got]
         if missing:
             failures.append(f"{missing} probe deliveries missing")
-        pooled = {name: pooled_summary(results) for name, results in rounds.items()}
+        summaries = {name: pooled(results).summary() for name, results in rounds.items()}
 
         result = {
             "n": args.n,
@@ -305,9 +302,9 @@ def main() -> int:
                 {"without": without.summary(), "with": with_.summary()}
                 for without, with_ in zip(rounds["without"], rounds["with"], strict=True)
             ],
-            "mixed_without_streams": pooled["without"],
-            "mixed_with_streams": pooled["with"],
-            "p99_change_percent": (pooled["with"]["p99_ms"] / pooled["without"]["p99_ms"] - 1) * 100,
+            "mixed_without_streams": summaries["without"],
+            "mixed_with_streams": summaries["with"],
+            "p99_change_percent": (summaries["with"]["p99_ms"] / summaries["without"]["p99_ms"] - 1) * 100,
             "event_server_rss_mb": {"before": rss_before, "with_streams": rss_after},
             "kib_per_stream": (rss_after - rss_before) * 1024 / args.streams,
             "delivery_ms": {
