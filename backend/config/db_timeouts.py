@@ -23,8 +23,9 @@ from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement timeout or a cancel
 
 
-def statement_timeout_ms() -> int:
-    return max(0, round(settings.DB_STATEMENT_TIMEOUT * 1000))
+def statement_timeout_ms(seconds: float | None = None) -> int:
+    """A limit in seconds (DB_STATEMENT_TIMEOUT unless given) as PostgreSQL's milliseconds."""
+    return max(0, round((settings.DB_STATEMENT_TIMEOUT if seconds is None else seconds) * 1000))
 
 
 class StatementTimeout:
@@ -65,7 +66,7 @@ def bulk_statement_timeout() -> None:
     bounded = any(isinstance(wrapper, StatementTimeout) for wrapper in connection.execute_wrappers)
     if not bounded or not connection.in_atomic_block:
         return
-    milliseconds = max(0, round(settings.DB_BULK_STATEMENT_TIMEOUT * 1000))
+    milliseconds = statement_timeout_ms(settings.DB_BULK_STATEMENT_TIMEOUT)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(milliseconds)])
 
