@@ -2,9 +2,10 @@
 
 No framework: psycopg2, the same SQL the API runs, `json.dumps`. It answers
 `/api/tickets/<id>/`, the first keyset page of `page_size` tickets, and that
-page filtered by category, priority and status, with the API's JSON shapes
-(the `next` link included), so that the bench can serve it under the same
-gunicorn settings and measure how much of each request is the API's own work.
+page filtered by category, priority and status with the API's JSON, the same
+columns, keys and `next` link (the bench checks that both bodies are equal), so
+that the bench can serve it under the same gunicorn settings and measure how
+much of each request is the API's own work.
 It is not a second API: no validation beyond what these reads need, nothing else.
 
     gunicorn -c gunicorn.conf.py --chdir backend bench.floor:application
@@ -19,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import psycopg2
 
-COLUMNS = "id, title, description, category, priority, status, created_at"
+COLUMNS = "id, title, description, category, priority, status, created_at, assignee_id, updated_at"
 ORDER = "ORDER BY created_at DESC, id DESC"
 FILTERS = ("category", "priority", "status")
 RETRIEVE = re.compile(r"^/api/tickets/(\d+)/$")
@@ -36,10 +37,12 @@ def _cursor():
     return conn.cursor()
 
 
+def _time(value) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _ticket(row) -> dict:
-    created = row[6].isoformat()
-    if created.endswith("+00:00"):
-        created = created[:-6] + "Z"
     return {
         "id": row[0],
         "title": row[1],
@@ -47,7 +50,9 @@ def _ticket(row) -> dict:
         "category": row[3],
         "priority": row[4],
         "status": row[5],
-        "created_at": created,
+        "created_at": _time(row[6]),
+        "assignee": row[7],
+        "updated_at": _time(row[8]),
     }
 
 
@@ -83,10 +88,11 @@ def application(environ, start_response):
     link = None
     if more:
         last = rows[-1]
-        token = json.dumps({"t": last[6].isoformat(), "i": last[0], "r": False}, separators=(",", ":"))
+        position = {"o": "-created_at", "k": [last[6].isoformat(), last[0]], "r": False}
+        token = json.dumps(position, separators=(",", ":"))
         cursor = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
         host = environ.get("HTTP_HOST", "localhost")
-        link = f"http://{host}{path}?{urlencode({**query, 'cursor': cursor})}"
+        link = f"http://{host}{path}?{urlencode(sorted({**query, 'cursor': cursor}.items()))}"
     return _answer(
         start_response, "200 OK", {"next": link, "previous": None, "results": [_ticket(r) for r in rows]}
     )

@@ -7,6 +7,7 @@ bench's own asyncio client; the sequential median from one keep-alive connection
 import os
 import re
 import shutil
+import statistics
 import subprocess
 from urllib.parse import urlencode
 
@@ -69,6 +70,19 @@ def sequential_median(port: int, path: str, repeat: int, headers: dict) -> float
     return load.describe(samples)["median_ms"]
 
 
+def same_answer(api_port: int, floor_port: int, path: str, headers: dict) -> bool:
+    """Whether the floor answers `path` with the API's body, byte for byte
+    (each server's own address in the `next` link aside): the floor must do
+    the same work, not less."""
+    bodies = []
+    for port, side_headers in ((api_port, headers), (floor_port, {})):
+        client = load.Client(port)
+        status, body = client.request("GET", path, headers=side_headers)
+        client.close()
+        bodies.append((status, body.replace(f"127.0.0.1:{port}/".encode(), b"127.0.0.1:PORT/")))
+    return bodies[0] == bodies[1]
+
+
 def measure(
     api_port: int,
     floor_port: int,
@@ -76,6 +90,7 @@ def measure(
     *,
     seconds: float,
     repeat: int,
+    rounds: int = 3,
     label: str = "API_AUTH=open",
     headers: dict | None = None,
     failures: list,
@@ -83,21 +98,39 @@ def measure(
     """One row per request: floor and API throughput and sequential medians."""
     headers = headers or {}
     wrk = ensure_wrk()
+    sides = {"floor": (floor_port, {}), "api": (api_port, headers)}
     rows = []
     for name, path in requests(retrieve_id):
-        figures = {}
-        for side, port, side_headers in (("floor", floor_port, {}), ("api", api_port, headers)):
-            if wrk:  # unmeasured: every worker and its threads serve this request first
+        if not same_answer(api_port, floor_port, path, headers):
+            failures.append(f"overhead {label} {name}: the floor's body differs from the API's")
+        rates = {"floor": [], "api": []}
+        for side in sides:  # unmeasured: every worker and its threads serve this request first
+            port, side_headers = sides[side]
+            if wrk:
                 wrk_rate(wrk, port, path, 1, side_headers)
-                rate, bad = wrk_rate(wrk, port, path, seconds, side_headers)
-            else:
-                rate, bad = client_rate(port, path, seconds, side_headers)
-            if bad:
-                failures.append(f"overhead {label} {name} ({side}): {bad} failed requests")
-            figures[side] = {
-                "requests_per_second": rate,
+        # Rounds that take turns (floor first, then the API first, ...), so
+        # that a slow moment of the machine (a checkpoint, autovacuum, a
+        # worker being replaced) weighs on both sides alike.
+        for round_ in range(rounds):
+            order = ("floor", "api") if round_ % 2 == 0 else ("api", "floor")
+            for side in order:
+                port, side_headers = sides[side]
+                if wrk:
+                    rate, bad = wrk_rate(wrk, port, path, seconds / rounds, side_headers)
+                else:
+                    rate, bad = client_rate(port, path, seconds / rounds, side_headers)
+                if bad:
+                    failures.append(f"overhead {label} {name} ({side}): {bad} failed requests")
+                rates[side].append(rate)
+        shares = [api / floor for api, floor in zip(rates["api"], rates["floor"], strict=True)]
+        figures = {
+            side: {
+                "requests_per_second": statistics.median(rates[side]),
+                "rounds_requests_per_second": rates[side],
                 "sequential_median_ms": sequential_median(port, path, repeat, side_headers),
             }
+            for side, (port, side_headers) in sides.items()
+        }
         floor, api = figures["floor"], figures["api"]
         row = {
             "request": name,
@@ -105,7 +138,7 @@ def measure(
             "path": path,
             "floor": floor,
             "api": api,
-            "throughput_share": api["requests_per_second"] / floor["requests_per_second"],
+            "throughput_share": statistics.median(shares),
             "median_gap_ms": api["sequential_median_ms"] - floor["sequential_median_ms"],
             "load_client": "wrk" if wrk else "bench asyncio client",
         }

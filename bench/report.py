@@ -165,9 +165,11 @@ OVERHEAD_MEDIAN_GAP_MS = 1.5
 def overhead_table(rows) -> str:
     """The API against the bare WSGI floor (bench/floor.py), same gunicorn settings, same run."""
     client = rows[0]["load_client"] if rows else "wrk"
+    rounds = len(rows[0]["api"].get("rounds_requests_per_second", [None])) if rows else 1
     lines = [
-        f"The API against the floor (bench/floor.py: psycopg2, the same SQL, json.dumps, no framework), "
-        f"same gunicorn settings, throughput with {client} and 16 connections:",
+        f"The API against the floor (bench/floor.py: psycopg2, the same SQL and the same JSON, json.dumps, "
+        f"no framework), same gunicorn settings, throughput with {client} and 16 connections, the median "
+        f"of {rounds} rounds in which the two take turns (the share is the median of the rounds' shares):",
         "",
         "| request | mode | floor req/s | floor median ms | API req/s | API median ms | share of the floor "
         "| median gap ms | goal | |",
