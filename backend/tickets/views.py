@@ -106,6 +106,11 @@ STATEMENT_TIMEOUT = OpenApiResponse(
         )
     ],
 )
+BULK_TIMEOUT = OpenApiResponse(
+    ErrorSerializer,
+    description="The change ran past DB_BULK_STATEMENT_TIMEOUT and was stopped: nothing was changed. "
+    "Also the answer when the database is unavailable (then with Retry-After).",
+)
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No ticket has this id.")
 TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The request body is over the size limit.")
 WRITE_THROTTLED = OpenApiResponse(
@@ -373,6 +378,7 @@ class TicketViewSet(
             400: VALIDATION_ERROR,
             413: TOO_LARGE,
             429: WRITE_THROTTLED,
+            503: BULK_TIMEOUT,
         },
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
