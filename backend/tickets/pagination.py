@@ -9,6 +9,7 @@
 import base64
 import binascii
 import json
+from functools import lru_cache
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, LimitOffsetPagination
@@ -125,10 +126,8 @@ class TicketCursorPagination(BasePagination):
     def _link(self, position, *, reverse):
         if position is None:
             return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(
-            url, self.cursor_query_param, cursor_token(self.ordering, position, reverse)
-        )
+        token = cursor_token(self.ordering, position, reverse)
+        return link_with_cursor(self.request.build_absolute_uri(), self.cursor_query_param, token)
 
     def _decode(self, raw):
         if not raw:
@@ -159,6 +158,44 @@ class TicketCursorPagination(BasePagination):
         if position is None:
             raise invalid
         return position, reverse
+
+
+# Stands for the cursor while a link's template is made: letters only, so
+# that the query's encoding leaves it as it is.
+_CURSOR_MARK = "QcursorQmarkQ"
+
+
+def link_with_cursor(url: str, name: str, token: str) -> str:
+    """`replace_query_param(url, name, token)` for a cursor token (base64url,
+    which the query's encoding leaves as it is). Parsing, sorting and encoding
+    the query is the same for every page of one list, whatever cursor the
+    request came with, so it is done once per list and kept."""
+    template = _link_template(_without_param(url, name), name)
+    if template is None:
+        return replace_query_param(url, name, token)
+    before, after = template
+    return before + token + after
+
+
+@lru_cache(maxsize=1024)
+def _link_template(url: str, name: str) -> tuple[str, str] | None:
+    linked = replace_query_param(url, name, _CURSOR_MARK)
+    if linked.count(_CURSOR_MARK) != 1:
+        return None  # the query holds the mark itself: no template
+    before, _, after = linked.partition(_CURSOR_MARK)
+    return before, after
+
+
+def _without_param(url: str, name: str) -> str:
+    """The URL without its query's `name=...` items, written as they came:
+    `replace_query_param` drops those anyway, so the link does not depend on
+    them, and the template is shared by every page."""
+    base, mark, query = url.partition("?")
+    if not mark or "#" in query:
+        return url
+    prefix = name + "="
+    kept = [item for item in query.split("&") if item != name and not item.startswith(prefix)]
+    return base + "?" + "&".join(kept) if kept else base
 
 
 def cursor_token(ordering, position, reverse=False) -> str:
@@ -272,7 +309,7 @@ class OldestFirstPagination(BasePagination):
             return None
         token = json.dumps({"i": position, "r": reverse}, separators=(",", ":"))
         encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
-        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
+        return link_with_cursor(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
 
     def _decode(self, raw):
         if not raw:

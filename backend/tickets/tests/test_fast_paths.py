@@ -10,11 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.timezone import override as timezone_override
+from hypothesis import given
+from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.urls import replace_query_param
 
 from devtools.markers import requires_postgresql
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
+from tickets.pagination import link_with_cursor
 from tickets.selectors import _counted_counts, ticket_list, ticket_stats
 from tickets.serializers import TicketSerializer, ticket_array_chunks, ticket_row, ticket_rows
 from tickets.services import ticket_create, ticket_version
@@ -248,3 +252,40 @@ def test_retrieve_of_an_unknown_or_malformed_id_is_the_briefs_404(api):
         response = api.get(address)
         assert response.status_code == 404, address
         assert response.json() == {"detail": "Not found."}
+
+
+QUERY_PIECES = [
+    "cursor",
+    "cursor=",
+    "page_size=50",
+    "category=technical",
+    "a",
+    "b=",
+    "=",
+    "%3D",
+    "%26",
+    "+",
+    "%2B",
+    "QcursorQmarkQ",
+    "cursor%3Dx",
+    "caf%C3%A9",
+    "é",
+    "search=a+b",
+    "&",
+    "ordering=-id",
+    "?",
+    "#",
+    "cursor=a#b",
+    ";",
+]
+
+
+@given(
+    query=st.lists(st.sampled_from(QUERY_PIECES), max_size=6).map("&".join),
+    token=st.text("ABCxyz019-_", min_size=1, max_size=40),
+)
+def test_a_cursor_link_is_drfs_replace_query_param_whatever_the_query(query, token):
+    """The link's template is kept per list, not per request: it must give
+    exactly what DRF's `replace_query_param` gives for the request's own URL."""
+    url = "http://testserver/api/tickets/" + (f"?{query}" if query else "")
+    assert link_with_cursor(url, "cursor", token) == replace_query_param(url, "cursor", token)
