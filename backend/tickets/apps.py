@@ -6,6 +6,9 @@ class TicketsConfig(AppConfig):
     name = "tickets"
 
     def ready(self):
-        from config import db
+        from django.conf import settings
+
+        from config import caches, db
 
         db.install()
+        caches.install(settings.CACHES)
