@@ -1,0 +1,12 @@
+"""The history trigger joins a bulk change's old and new rows by hash,
+whatever plan its connection kept (config.migration_ops)."""
+
+from django.db import migrations
+
+from config.migration_ops import join_transition_tables_by_hash
+
+
+class Migration(migrations.Migration):
+    dependencies = [("history", "0003_update_record_once_per_row")]
+
+    operations = [join_transition_tables_by_hash("ticket_history_record")]
