@@ -33,8 +33,11 @@ def join_transition_tables_by_hash(function: str) -> migrations.RunPython:
     hash join, linear in the rows whatever their count; the function's
     lateral `jsonb_each` stays a nested loop, the only way to run it, and the
     function's statements read no other table that an index lookup would
-    serve better."""
+    serve better. That one nested loop then counts as very costly (the planner
+    adds a fixed penalty to a path it was told to avoid), which would make
+    every write compile its plan (JIT, about 120 ms a statement): JIT is off
+    in these functions, whose statements read at most the rows of one change."""
     return postgresql_sql(
-        f"ALTER FUNCTION {function}() SET enable_nestloop = off",
-        f"ALTER FUNCTION {function}() RESET enable_nestloop",
+        f"ALTER FUNCTION {function}() SET enable_nestloop = off SET jit = off",
+        f"ALTER FUNCTION {function}() RESET enable_nestloop RESET jit",
     )
