@@ -28,13 +28,6 @@ def statement_timeout_body() -> dict:
     }
 
 
-def bulk_timeout_body() -> dict:
-    return {
-        "error": f"The bulk change took longer than {settings.DB_BULK_STATEMENT_TIMEOUT:g} s and was "
-        "stopped; nothing was changed. Change fewer tickets at once."
-    }
-
-
 def api_exception_handler(exc, context):
     """DRF's handler, plus the brief's 404 text, a 400 with the field errors
     for a Django ValidationError (raised by a service, as a serializer's would
@@ -53,11 +46,8 @@ def api_exception_handler(exc, context):
 
     if isinstance(exc, OperationalError) and is_statement_timeout(exc):
         # Retrying the same query would take as long again: no Retry-After.
-        view = context.get("view")
-        logger.warning("Statement timeout in %s", view.__class__.__name__)
-        # A bulk change has its own limit (DB_BULK_STATEMENT_TIMEOUT); narrowing a search is no help there.
-        body = bulk_timeout_body() if getattr(view, "action", None) == "bulk" else statement_timeout_body()
-        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        logger.warning("Statement timeout in %s", context.get("view").__class__.__name__)
+        return Response(statement_timeout_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.warning("Database unavailable: %s", type(exc).__name__)
         return Response(

@@ -1,9 +1,11 @@
 """The ticket API: a thin ViewSet over selectors, services and the LLM boundary."""
 
+import logging
 from functools import partial
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, transaction
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -28,6 +30,7 @@ from rest_framework.views import APIView
 from triage.serializers import TicketCreateSerializer
 from triage.services import suggestion_create, suggestion_response, ticket_create_from_suggestion
 
+from config.db_timeouts import is_statement_timeout
 from config.renderers import JSONNativeResponse
 from limits.throttles import ClientScopedRateThrottle
 
@@ -65,6 +68,8 @@ from .services import (
     ticket_update,
     ticket_version,
 )
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_REQUIRED = {"error": "Description is required"}
 LIST_PARAMETERS = (
@@ -418,6 +423,18 @@ class TicketViewSet(
                     ]
                 },
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        except OperationalError as error:
+            if not is_statement_timeout(error):
+                raise  # the database is unavailable: the shared handler's 503
+            # A bulk change has its own limit, and narrowing a search is no help here.
+            logger.warning("Bulk change stopped at DB_BULK_STATEMENT_TIMEOUT")
+            return Response(
+                {
+                    "error": f"The bulk change took longer than {settings.DB_BULK_STATEMENT_TIMEOUT:g} s and "
+                    "was stopped; nothing was changed. Change fewer tickets at once."
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response({"updated": updated})
 
