@@ -154,8 +154,11 @@ class SessionAuthentication(authentication.SessionAuthentication):
             _sessions.put(digest, user)
         if not user.is_active:
             return None
-        if request.method not in permissions.SAFE_METHODS:
-            # A read changes nothing: Django's check accepts it without looking
-            # at the token, after CsrfViewMiddleware has read the cookie.
-            self.enforce_csrf(request)
+        self.enforce_csrf(request)
         return user, None
+
+    def enforce_csrf(self, request):
+        # A read changes nothing: Django's check accepts it without looking at
+        # the token (CsrfViewMiddleware has read the cookie already).
+        if request.method not in permissions.SAFE_METHODS:
+            super().enforce_csrf(request)
