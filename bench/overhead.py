@@ -90,7 +90,7 @@ def measure(
     *,
     seconds: float,
     repeat: int,
-    rounds: int = 3,
+    rounds: int,
     label: str = "API_AUTH=open",
     headers: dict | None = None,
     failures: list,
@@ -104,9 +104,8 @@ def measure(
         if not same_answer(api_port, floor_port, path, headers):
             failures.append(f"overhead {label} {name}: the floor's body differs from the API's")
         rates = {"floor": [], "api": []}
-        for side in sides:  # unmeasured: every worker and its threads serve this request first
-            port, side_headers = sides[side]
-            if wrk:
+        if wrk:  # unmeasured: every worker and its threads serve this request first
+            for port, side_headers in sides.values():
                 wrk_rate(wrk, port, path, 1, side_headers)
         # Rounds that take turns (floor first, then the API first, ...), so
         # that a slow moment of the machine (a checkpoint, autovacuum, a
